@@ -1,0 +1,47 @@
+"""Controller settings, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Settings:
+    """Everything the controller can be told. Environment variables override defaults."""
+
+    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("FARM_DATA_DIR", "var")))
+    database_url: str = ""
+    secret_keys: list[str] = field(default_factory=list)
+    dispatch_interval_s: float = 1.0
+    lease_ttl_s: float = 60.0
+    max_upload_bytes: int = 200 * 1024 * 1024
+    retry_backoff_s: float = 30.0
+    min_gap_s: float = 0.0
+    daily_cap: int = 0
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir)
+        if not self.database_url:
+            self.database_url = os.environ.get("FARM_DATABASE_URL") or (
+                f"sqlite:///{self.data_dir / 'farm.db'}"
+            )
+        if not self.secret_keys:
+            env_keys = os.environ.get("FARM_SECRET_KEYS", "")
+            self.secret_keys = [k.strip() for k in env_keys.split(",") if k.strip()]
+        for name, attr in (
+            ("FARM_DISPATCH_INTERVAL", "dispatch_interval_s"),
+            ("FARM_LEASE_TTL", "lease_ttl_s"),
+            ("FARM_RETRY_BACKOFF", "retry_backoff_s"),
+        ):
+            if os.environ.get(name):
+                setattr(self, attr, float(os.environ[name]))
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"

@@ -1,0 +1,166 @@
+"""Tables of the controller. The schema itself is created by Alembic migrations (alembic/)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from controller.timeutil import UTCDateTime, utcnow
+
+JOB_STATES = (
+    "pending_approval",
+    "scheduled",
+    "leased",
+    "publishing",
+    "published",
+    "paused",
+    "failed",
+    "cancelled",
+    "unknown",
+)
+JOB_KINDS = ("feed", "carousel", "story", "reel")
+ACCOUNT_STATES = ("active", "needs_auth", "challenge", "disabled")
+
+
+def _ts(nullable: bool = False, index: bool = False) -> Any:
+    """A UTC timestamp column; non-null ones default to now."""
+    column = sa.Column(UTCDateTime(), nullable=nullable, index=index)
+    if nullable:
+        return Field(default=None, sa_column=column)
+    return Field(default_factory=utcnow, sa_column=column)
+
+
+class ApiKey(SQLModel, table=True):
+    """A credential for the HTTP API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_key"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    role: str = Field(max_length=20)
+    key_hash: str = Field(max_length=64, unique=True, index=True)
+    prefix: str = Field(max_length=16)
+    created_at: datetime = _ts()
+    revoked_at: datetime | None = _ts(nullable=True)
+
+
+class Agent(SQLModel, table=True):
+    """A device agent process; it authenticates with its own bearer token (hash stored)."""
+
+    __tablename__ = "agent"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True, index=True)
+    token_hash: str = Field(max_length=64, index=True)
+    version: str = Field(default="", max_length=40)
+    registered_at: datetime = _ts()
+    last_seen_at: datetime | None = _ts(nullable=True)
+
+
+class Device(SQLModel, table=True):
+    """A phone (real, emulator or simulated) attached to an agent."""
+
+    __tablename__ = "device"
+    id: int | None = Field(default=None, primary_key=True)
+    serial: str = Field(max_length=100, unique=True, index=True)
+    label: str = Field(default="", max_length=100)
+    driver: str = Field(default="sim", max_length=20)
+    agent_id: int | None = Field(default=None, foreign_key="agent.id", index=True)
+    status: str = Field(default="offline", max_length=20)
+    battery: int | None = None
+    temperature_c: float | None = None
+    app_version: str | None = Field(default=None, max_length=40)
+    last_seen_at: datetime | None = _ts(nullable=True)
+
+
+class Account(SQLModel, table=True):
+    """An Instagram account, logged in on exactly one device."""
+
+    __tablename__ = "account"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=30, unique=True, index=True)
+    password_enc: str = Field(default="", max_length=1000)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    timezone: str = Field(default="UTC", max_length=64)
+    state: str = Field(default="active", max_length=20)
+    state_reason: str = Field(default="", max_length=300)
+    created_at: datetime = _ts()
+
+
+class MediaAsset(SQLModel, table=True):
+    """An uploaded file, stored once on disk under its SHA-256."""
+
+    __tablename__ = "media_asset"
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True, index=True)
+    media_type: str = Field(max_length=10)
+    format: str = Field(max_length=20)
+    width: int
+    height: int
+    duration_s: float | None = None
+    bytes: int
+    created_at: datetime = _ts()
+
+
+class Job(SQLModel, table=True):
+    """A post to publish at `scheduled_at` (UTC) on an account."""
+
+    __tablename__ = "job"
+    __table_args__ = (
+        sa.UniqueConstraint("api_key_id", "idempotency_key", name="uq_job_idempotency"),
+        sa.Index("ix_job_due", "state", "scheduled_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    caption: str = Field(default="", max_length=2200)
+    media_ids: list[int] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    fit: str = Field(default="pad", max_length=10)
+    scheduled_at: datetime = _ts()
+    timezone: str = Field(default="UTC", max_length=64)
+    state: str = Field(default="scheduled", max_length=20)
+    attempts: int = 0
+    max_attempts: int = 3
+    lease_token: int | None = None
+    error_code: str | None = Field(default=None, max_length=40)
+    error_message: str | None = Field(default=None, max_length=500)
+    published_at: datetime | None = _ts(nullable=True)
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id")
+    idempotency_key: str | None = Field(default=None, max_length=200)
+    request_hash: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class JobEvent(SQLModel, table=True):
+    """One line of a job's history: a state change or a progress report."""
+
+    __tablename__ = "job_event"
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", index=True)
+    at: datetime = _ts()
+    type: str = Field(max_length=40)
+    from_state: str | None = Field(default=None, max_length=20)
+    to_state: str | None = Field(default=None, max_length=20)
+    actor: str = Field(max_length=100)
+    reason: str = Field(default="", max_length=500)
+    lease_token: int | None = None
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+
+
+class Lease(SQLModel, table=True):
+    """A job handed to one device of one agent. `token` is the fencing number (monotonic)."""
+
+    __tablename__ = "lease"
+    token: int | None = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", index=True)
+    device_id: int = Field(foreign_key="device.id", index=True)
+    agent_id: int = Field(foreign_key="agent.id", index=True)
+    purpose: str = Field(default="publish", max_length=10)
+    state: str = Field(default="active", max_length=20)
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts(index=True)
+    delivered_at: datetime | None = _ts(nullable=True)
+    point_of_no_return_at: datetime | None = _ts(nullable=True)
+    ended_at: datetime | None = _ts(nullable=True)

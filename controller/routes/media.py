@@ -1,0 +1,121 @@
+"""Uploading media: stored once under its SHA-256, type checked by content, size capped."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, Response, UploadFile
+from fastapi.responses import FileResponse
+from sqlmodel import Session, select
+
+import media
+from controller.config import Settings
+from controller.deps import Principal, get_session, get_settings, require, require_agent
+from controller.errors import ApiError, not_found
+from controller.models import MediaAsset
+from controller.schemas import MediaOut
+
+router = APIRouter(prefix="/v1/media", tags=["media"])
+CHUNK = 1024 * 1024
+
+
+def media_path(settings: Settings, sha256: str) -> Path:
+    return settings.media_dir / sha256[:2] / sha256
+
+
+def media_out(asset: MediaAsset) -> MediaOut:
+    return MediaOut(
+        id=asset.sha256,
+        media_type=asset.media_type,
+        format=asset.format,
+        width=asset.width,
+        height=asset.height,
+        duration_s=asset.duration_s,
+        bytes=asset.bytes,
+    )
+
+
+@router.post("", status_code=201, response_model=MediaOut)
+async def upload_media(
+    file: UploadFile,
+    response: Response,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(require("scheduler")),
+) -> MediaOut:
+    """Upload an image or video (multipart field `file`). Uploading the same bytes twice
+    returns the same id."""
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fd, tmp_name = tempfile.mkstemp(dir=settings.media_dir, prefix=".upload-")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := await file.read(CHUNK):
+                size += len(chunk)
+                if size > settings.max_upload_bytes:
+                    raise ApiError(
+                        413,
+                        "file_too_large",
+                        f"upload exceeds {settings.max_upload_bytes} bytes",
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise ApiError(422, "empty_file", "the uploaded file is empty")
+        sha = digest.hexdigest()
+        existing = session.exec(select(MediaAsset).where(MediaAsset.sha256 == sha)).first()
+        if existing is not None:
+            response.status_code = 200
+            return media_out(existing)
+        try:
+            info = media.probe(tmp)
+        except media.MediaError as exc:
+            raise ApiError(422, exc.code, exc.message) from None
+        final = media_path(settings, sha)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, final)
+        asset = MediaAsset(
+            sha256=sha,
+            media_type=info.kind,
+            format=info.format,
+            width=info.width,
+            height=info.height,
+            duration_s=info.duration,
+            bytes=size,
+        )
+        session.add(asset)
+        session.commit()
+        return media_out(asset)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@router.get("/{media_id}", response_model=MediaOut)
+def get_media(
+    media_id: str,
+    session: Session = Depends(get_session),
+    _: Principal = Depends(require("scheduler")),
+) -> MediaOut:
+    asset = session.exec(select(MediaAsset).where(MediaAsset.sha256 == media_id)).first()
+    if asset is None:
+        raise not_found("media", media_id)
+    return media_out(asset)
+
+
+@router.get("/{media_id}/content", response_class=FileResponse)
+def download_media(
+    media_id: str,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(require_agent),
+) -> FileResponse:
+    """The original bytes, for agents."""
+    asset = session.exec(select(MediaAsset).where(MediaAsset.sha256 == media_id)).first()
+    if asset is None:
+        raise not_found("media", media_id)
+    return FileResponse(media_path(settings, asset.sha256), media_type="application/octet-stream")

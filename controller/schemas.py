@@ -1,0 +1,218 @@
+"""Request and response bodies of the HTTP API (separate from the tables)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["feed", "carousel", "story", "reel"]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MediaOut(BaseModel):
+    id: str = Field(description="SHA-256 of the file; use it in jobs")
+    media_type: str
+    format: str
+    width: int
+    height: int
+    duration_s: float | None
+    bytes: int
+
+
+class DeviceIn(StrictModel):
+    serial: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")
+    label: str = Field(default="", max_length=100)
+    driver: Literal["sim", "u2", "appium"] = "sim"
+
+
+class DeviceOut(BaseModel):
+    serial: str
+    label: str
+    driver: str
+    agent: str | None
+    status: str
+    battery: int | None
+    temperature_c: float | None
+    app_version: str | None
+    last_seen_at: datetime | None
+    current_job_id: int | None = None
+
+
+class AccountIn(StrictModel):
+    username: str = Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9._]+$")
+    password: str = Field(min_length=1, max_length=200, repr=False)
+    device: str = Field(min_length=1, max_length=100, description="serial of the device")
+    timezone: str = Field(default="UTC", max_length=64)
+
+
+class AccountOut(BaseModel):
+    username: str
+    device: str
+    timezone: str
+    state: str
+    state_reason: str
+
+
+class JobIn(StrictModel):
+    account: str = Field(min_length=1, max_length=30, description="Instagram username")
+    kind: Kind
+    media: list[str] = Field(min_length=1, max_length=10, description="media ids (SHA-256)")
+    caption: str = Field(default="", max_length=2200)
+    scheduled_at: datetime = Field(
+        description="ISO 8601 with an offset, or a local time together with `timezone`"
+    )
+    timezone: str | None = Field(default=None, max_length=64, examples=["Europe/Madrid"])
+    fit: Literal["pad", "crop"] = "pad"
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "account": "acme.shop",
+                    "kind": "feed",
+                    "media": ["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"],
+                    "caption": "New arrivals",
+                    "scheduled_at": "2026-12-01T09:30:00+01:00",
+                }
+            ]
+        },
+    )
+
+
+class JobError(BaseModel):
+    code: str
+    message: str
+
+
+class EventOut(BaseModel):
+    at: datetime
+    type: str
+    from_state: str | None
+    to_state: str | None
+    actor: str
+    reason: str
+    lease_token: int | None
+    data: dict[str, Any]
+
+
+class JobOut(BaseModel):
+    id: int
+    kind: str
+    account: str
+    device: str
+    caption: str
+    media: list[str]
+    fit: str
+    state: str
+    scheduled_at: datetime = Field(description="in the submitter's time zone")
+    scheduled_at_utc: datetime
+    timezone: str
+    attempts: int
+    error: JobError | None
+    published_at: datetime | None
+    created_at: datetime
+    events: list[EventOut] | None = None
+
+
+class JobList(BaseModel):
+    jobs: list[JobOut]
+    next_cursor: str | None
+
+
+class AgentDeviceIn(StrictModel):
+    serial: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")
+    label: str = Field(default="", max_length=100)
+    driver: Literal["sim", "u2", "appium"] = "sim"
+
+
+class AgentRegisterIn(StrictModel):
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._\-]+$")
+    version: str = Field(default="", max_length=40)
+    devices: list[AgentDeviceIn] = Field(default_factory=list, max_length=64)
+
+
+class AgentRegisterOut(BaseModel):
+    agent_id: int
+    token: str = Field(description="bearer token for the agent protocol; shown once")
+    lease_ttl_s: float
+
+
+class DeviceHealth(StrictModel):
+    serial: str = Field(min_length=1, max_length=100)
+    status: Literal["idle", "busy", "offline", "error"] = "idle"
+    battery: int | None = Field(default=None, ge=0, le=100)
+    temperature_c: float | None = None
+    app_version: str | None = Field(default=None, max_length=40)
+
+
+class HeartbeatIn(StrictModel):
+    devices: list[DeviceHealth] = Field(default_factory=list, max_length=64)
+
+
+class HeartbeatOut(BaseModel):
+    leases_extended: int
+    lease_ttl_s: float
+
+
+class ClaimIn(StrictModel):
+    idle: list[str] = Field(default_factory=list, max_length=64, description="idle serials")
+
+
+class LeaseMedia(BaseModel):
+    id: str
+    media_type: str
+    url: str
+
+
+class LeaseOut(BaseModel):
+    token: int
+    purpose: Literal["publish", "verify"]
+    job_id: int
+    kind: str
+    account: str
+    device: str
+    caption: str
+    marker: str
+    fit: str
+    media: list[LeaseMedia]
+    expires_at: datetime
+
+
+class ClaimOut(BaseModel):
+    leases: list[LeaseOut]
+
+
+class LeaseEventIn(StrictModel):
+    type: Literal["started", "step", "point_of_no_return"]
+    message: str = Field(default="", max_length=500)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Evidence(StrictModel):
+    screenshot_png_b64: str | None = Field(default=None, max_length=20_000_000)
+    hierarchy_xml: str | None = Field(default=None, max_length=5_000_000)
+
+
+class CompleteIn(StrictModel):
+    outcome: Literal["published", "failed", "verified_published", "verified_absent"]
+    error_code: str | None = Field(default=None, max_length=40)
+    error_message: str | None = Field(default=None, max_length=500)
+    stats: dict[str, Any] = Field(default_factory=dict)
+    evidence: Evidence | None = None
+
+
+class CompleteOut(BaseModel):
+    job_id: int
+    state: str
+
+
+class ApiKeyOut(BaseModel):
+    name: str
+    role: str
+    key: str

@@ -1,0 +1,1 @@
+"""igfarm device_agent."""

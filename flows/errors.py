@@ -1,0 +1,71 @@
+"""Failure codes a publish can end with, and the exception that carries them.
+
+Every code says whether a retry can help and whether it is the account's problem (the
+controller then marks the account `needs_auth` and holds its queue instead of burning retries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ErrorKind:
+    code: str
+    retryable: bool
+    account_level: bool
+    description: str
+
+
+ERROR_KINDS: dict[str, ErrorKind] = {
+    k.code: k
+    for k in [
+        ErrorKind("auth_wrong_password", False, True, "Instagram rejected the stored password"),
+        ErrorKind("auth_login_required", False, True, "the app is logged out on this device"),
+        ErrorKind("auth_challenge_required", False, True, "Instagram asks to confirm it's you"),
+        ErrorKind("auth_two_factor_enabled", False, True, "two-factor login is on; turn it off"),
+        ErrorKind("account_wrong_user", False, True, "the app is logged in as another user"),
+        ErrorKind("account_private", False, True, "the account is private"),
+        ErrorKind("account_too_few_posts", False, True, "the account has fewer than 5 posts"),
+        ErrorKind("action_blocked", False, True, "Instagram restricts this account for now"),
+        ErrorKind("media_rejected", False, False, "Instagram or the pipeline refused the media"),
+        ErrorKind("device_offline", True, False, "the phone stopped answering"),
+        ErrorKind("app_crashed", True, False, "the Instagram app crashed"),
+        ErrorKind("app_update_required", False, False, "the app demands an update"),
+        ErrorKind("ui_unrecognized", True, False, "a screen the flow does not know"),
+        ErrorKind("upload_failed", True, False, "the upload failed in the app"),
+        ErrorKind("rate_limited", True, False, "Instagram says try again later"),
+        ErrorKind("timeout", True, False, "the flow ran out of time or steps"),
+        ErrorKind("internal_error", True, False, "an unexpected error in the agent"),
+    ]
+}
+
+
+@dataclass
+class Evidence:
+    """What the phone showed when a flow stopped: screenshot PNG and uiautomator XML."""
+
+    screenshot_png: bytes | None = None
+    hierarchy_xml: str | None = None
+
+
+@dataclass
+class FlowError(Exception):
+    """A flow stopped for a known reason; `code` is one of ERROR_KINDS."""
+
+    code: str
+    message: str
+    evidence: Evidence = field(default_factory=Evidence)
+
+    def __post_init__(self) -> None:
+        if self.code not in ERROR_KINDS:
+            raise ValueError(f"unknown flow error code {self.code!r}")
+        super().__init__(f"{self.code}: {self.message}")
+
+    @property
+    def retryable(self) -> bool:
+        return ERROR_KINDS[self.code].retryable
+
+    @property
+    def account_level(self) -> bool:
+        return ERROR_KINDS[self.code].account_level

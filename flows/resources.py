@@ -1,0 +1,339 @@
+"""Everything flows know about Instagram's UI, as data: locale texts and elements.
+
+Source of truth: docs `instagram-ui.md` (ids and texts collected from public automation code that
+drives the real app). When a real device shows something else, add an alternative here — ids to
+`ELEMENTS`, words to `TEXTS` — and a dump to `tests/flows/fixtures/`; flow code does not change.
+"""
+
+from __future__ import annotations
+
+from flows.driver import INSTAGRAM_PACKAGE
+from flows.selectors import Element
+
+IG = INSTAGRAM_PACKAGE
+PERMISSION_PACKAGES = ("com.android.permissioncontroller", "com.google.android.permissioncontroller")
+ANDROID_PACKAGE = "android"
+PLAY_STORE_PACKAGE = "com.android.vending"
+MAIN_ACTIVITY = f"{IG}/.activity.MainTabActivity"
+
+# key -> locale -> variants. Keys are referenced by Element.descs / Element.texts.
+TEXTS: dict[str, dict[str, list[str]]] = {
+    # navigation
+    "create": {
+        "en": ["Create", "New post", "Camera"],
+        "es": ["Crear", "Nueva publicación"],
+        "fr": ["Créer", "Nouvelle publication"],
+    },
+    "home": {"en": ["Home"], "es": ["Inicio"], "fr": ["Accueil"]},
+    "profile": {"en": ["Profile"], "es": ["Perfil"], "fr": ["Profil"]},
+    "dest_post": {"en": ["POST"], "es": ["PUBLICACIÓN", "PUBLICACION"], "fr": ["PUBLICATION"]},
+    "dest_story": {"en": ["STORY"], "es": ["HISTORIA"], "fr": ["STORY"]},
+    "dest_reel": {"en": ["REEL"], "es": ["REEL"], "fr": ["REEL"]},
+    "next": {"en": ["Next"], "es": ["Siguiente"], "fr": ["Suivant"]},
+    "share": {"en": ["Share"], "es": ["Compartir"], "fr": ["Partager"]},
+    "share_reel": {
+        "en": ["Share to Instagram Reels", "Share reel"],
+        "es": ["Compartir en Reels de Instagram", "Compartir reel"],
+        "fr": ["Partager sur Reels Instagram", "Partager le reel"],
+    },
+    "your_story": {
+        "en": ["Your story", "Your stories"],
+        "es": ["Tu historia", "Tus historias"],
+        "fr": ["Votre story", "Vos stories"],
+    },
+    "close_friends": {
+        "en": ["Close Friends", "Subscribers"],
+        "es": ["Mejores amigos", "Suscriptores"],
+        "fr": ["Amis proches", "Abonnés"],
+    },
+    "caption_hint": {
+        "en": ["Write a caption", "Add a caption...", "Write a caption..."],
+        "es": ["Escribe un pie de foto...", "Añade un pie de foto...", "Escribe una descripción..."],
+        "fr": ["Écrivez une légende...", "Ajouter une légende..."],
+    },
+    "confirm": {"en": ["OK", "Done"], "es": ["OK", "Aceptar", "Listo"], "fr": ["OK", "Terminé"]},
+    "select_multiple": {
+        "en": ["Select multiple", "Select Multiple"],
+        "es": ["Seleccionar varios", "Seleccionar varias"],
+        "fr": ["Sélectionner plusieurs"],
+    },
+    # gallery thumbnail content-desc prefixes
+    "thumb_selected": {
+        "en": ["Selected media number", "Selected"],
+        "es": ["Contenido seleccionado número", "Seleccionado", "Seleccionada"],
+        "fr": ["Média sélectionné numéro", "Sélectionné"],
+    },
+    "thumb_unselected": {
+        "en": ["Unselected"],
+        "es": ["No seleccionado", "No seleccionada", "Sin seleccionar"],
+        "fr": ["Non sélectionné"],
+    },
+    "video_word": {"en": ["video"], "es": ["video", "vídeo"], "fr": ["vidéo", "video"]},
+    # upload progress
+    "posting": {
+        "en": ["Posting...", "Finishing up", "Sharing..."],
+        "es": ["Publicando...", "Finalizando", "Compartiendo..."],
+        "fr": ["Publication...", "Publication en cours...", "Finalisation"],
+    },
+    "retry": {"en": ["Retry", "Try again"], "es": ["Reintentar"], "fr": ["Réessayer"]},
+    "upload_failed": {
+        "en": ["Couldn't post", "Couldn't upload", "Upload failed", "Not posted yet"],
+        "es": ["No se pudo publicar", "No se pudo subir", "Error al subir"],
+        "fr": ["Impossible de publier", "Échec de la publication"],
+    },
+    # interruptions
+    "allow_all": {"en": ["Allow all", "Allow"], "es": ["Permitir todo", "Permitir"], "fr": [
+        "Tout autoriser",
+        "Autoriser",
+    ]},
+    "not_now": {
+        "en": ["Not now", "Not Now", "Skip", "Cancel", "No thanks"],
+        "es": ["Ahora no", "Omitir", "Cancelar", "No, gracias"],
+        "fr": ["Plus tard", "Pas maintenant", "Ignorer", "Annuler", "Non merci"],
+    },
+    "promo_ok": {
+        "en": ["OK", "Got it", "Continue", "Dismiss", "Close"],
+        "es": ["Aceptar", "Entendido", "Continuar", "Cerrar"],
+        "fr": ["OK", "J'ai compris", "Continuer", "Fermer"],
+    },
+    "notifications_prompt": {
+        "en": ["Turn on notifications", "Turn on Notifications"],
+        "es": ["Activar notificaciones", "Activa las notificaciones"],
+        "fr": ["Activer les notifications"],
+    },
+    "save_login": {
+        "en": ["Save your login info?", "Save login info?", "Save Your Login Info?"],
+        "es": ["¿Guardar tu información de inicio de sesión?", "¿Guardar la información de inicio de sesión?"],
+        "fr": ["Enregistrer vos infos de connexion ?", "Enregistrer les identifiants ?"],
+    },
+    "draft_prompt": {
+        "en": ["Keep editing your draft?", "Continue editing your draft?"],
+        "es": ["¿Quieres seguir editando el borrador?", "¿Seguir editando el borrador?"],
+        "fr": ["Continuer à modifier votre brouillon ?"],
+    },
+    "start_new_video": {
+        "en": ["Start new video", "Start new"],
+        "es": ["Comenzar nuevo video", "Empezar un nuevo video", "Crear un nuevo video"],
+        "fr": ["Commencer une nouvelle vidéo", "Nouvelle vidéo"],
+    },
+    "discard": {"en": ["Discard"], "es": ["Descartar"], "fr": ["Supprimer", "Abandonner"]},
+    "save_draft": {
+        "en": ["Save draft", "Save Draft"],
+        "es": ["Guardar borrador"],
+        "fr": ["Enregistrer le brouillon"],
+    },
+    "crash": {
+        "en": ["keeps stopping", "isn't responding", "has stopped"],
+        "es": ["se detiene", "se ha detenido", "no responde"],
+        "fr": ["s'arrête", "ne répond pas"],
+    },
+    "close_app": {"en": ["Close app", "Close"], "es": ["Cerrar app", "Cerrar"], "fr": [
+        "Fermer l'application",
+        "Fermer",
+    ]},
+    # account / failures
+    "log_in": {"en": ["Log in", "Log In"], "es": ["Iniciar sesión", "Entrar"], "fr": ["Se connecter", "Connexion"]},
+    "challenge": {
+        "en": [
+            "Confirm it's you",
+            "Help us confirm it's you",
+            "Suspicious login attempt",
+            "We detected an unusual login attempt",
+        ],
+        "es": [
+            "Confirma que eres tú",
+            "Ayúdanos a confirmar que eres tú",
+            "Intento de inicio de sesión sospechoso",
+            "Detectamos un intento de inicio de sesión inusual",
+        ],
+        "fr": [
+            "Confirmez qu'il s'agit bien de vous",
+            "Aidez-nous à confirmer qu'il s'agit bien de vous",
+            "Tentative de connexion suspecte",
+        ],
+    },
+    "two_factor": {
+        "en": ["Enter the code we sent", "Enter confirmation code", "Two-factor authentication"],
+        "es": ["Introduce el código que enviamos", "Ingresa el código que enviamos", "Autenticación en dos pasos"],
+        "fr": ["Entrez le code que nous avons envoyé", "Authentification à deux facteurs"],
+    },
+    "action_blocked": {
+        "en": ["Try Again Later", "We restrict certain activity to protect our community"],
+        "es": [
+            "Vuelve a intentarlo más tarde",
+            "Inténtalo de nuevo más tarde",
+            "Restringimos ciertas actividades para proteger a nuestra comunidad",
+        ],
+        "fr": [
+            "Réessayer plus tard",
+            "Réessayez plus tard",
+            "Nous limitons certaines activités pour protéger notre communauté",
+        ],
+    },
+    "rate_limited": {
+        "en": ["Please wait a few minutes before you try again", "Too many requests", "Rate limit"],
+        "es": ["Espera unos minutos antes de volver a intentarlo", "Demasiadas solicitudes"],
+        "fr": ["Veuillez patienter quelques minutes avant de réessayer", "Trop de requêtes"],
+    },
+    "update_wall": {
+        "en": ["Update Instagram", "Update required"],
+        "es": ["Actualizar Instagram", "Actualiza Instagram", "Actualización necesaria"],
+        "fr": ["Mettre à jour Instagram", "Mise à jour requise"],
+    },
+    "no_connection": {
+        "en": ["No internet connection", "No Internet Connection", "Couldn't refresh feed"],
+        "es": ["Sin conexión a internet", "Sin conexión a Internet", "No hay conexión a internet"],
+        "fr": ["Aucune connexion Internet", "Pas de connexion Internet"],
+    },
+    "private_account": {
+        "en": ["This account is private", "This Account is Private"],
+        "es": ["Esta cuenta es privada"],
+        "fr": ["Ce compte est privé"],
+    },
+    "posts_word": {
+        "en": ["posts", "post"],
+        "es": ["publicaciones", "publicación"],
+        "fr": ["publications", "publication"],
+    },
+}
+
+
+def el(name: str, **kwargs: object) -> Element:
+    return Element(name=name, **kwargs)  # type: ignore[arg-type]
+
+
+_ELEMENTS = [
+    # -- home feed and navigation
+    el("tab_bar", ids=("tab_bar",), package=IG),
+    el("feed_tab", ids=("feed_tab", "tab_feed"), descs=("home",), package=IG),
+    el("title_logo", ids=("title_logo",), package=IG),
+    el("reels_tray", ids=("reels_tray_container",), package=IG),
+    el("profile_tab", ids=("profile_tab", "tab_avatar"), descs=("profile",), package=IG),
+    el("create_button", ids=("creation_tab",), descs=("create",), package=IG),
+    el(
+        "create_button_left",
+        ids=("action_bar_buttons_container_left",),
+        package=IG,
+    ),
+    # -- destination chooser
+    el("dest_feed", ids=("cam_dest_feed",), texts=("dest_post",), package=IG),
+    el("dest_reel", ids=("cam_dest_clips",), texts=("dest_reel",), package=IG),
+    el("dest_story", ids=("cam_dest_story",), texts=("dest_story",), package=IG),
+    # -- gallery picker
+    el("gallery_thumb", ids=("gallery_grid_item_thumbnail",), package=IG),
+    el("gallery_grid", ids=("media_picker_grid_view", "gallery_recycler_view"), package=IG),
+    el(
+        "select_multiple",
+        ids=("multi_select_slide_button_alt", "multi_select_slide_button"),
+        descs=("select_multiple",),
+        package=IG,
+    ),
+    el("story_gallery_button", ids=("gallery_preview_button",), package=IG),
+    # -- edit / next
+    el(
+        "next",
+        ids=("next_button_textview", "creation_next_button", "clips_right_action_button"),
+        descs=("next",),
+        texts=("next",),
+        package=IG,
+    ),
+    el("edit_actions", ids=("creation_secondary_actions",), package=IG),
+    # -- composer
+    el(
+        "caption",
+        ids=("caption_input_text_view", "caption_text_view"),
+        descs=("caption_hint",),
+        package=IG,
+    ),
+    el("caption_done", ids=("action_bar_button_text",), texts=("confirm",), package=IG),
+    el("location_row", ids=("location_label",), package=IG),
+    el(
+        "share",
+        ids=("share_footer_button", "share_button"),
+        descs=("share", "share_reel"),
+        texts=("share", "share_reel"),
+        package=IG,
+    ),
+    el(
+        "your_story",
+        ids=("your_story_share_shortcut_button",),
+        descs=("your_story",),
+        texts=("your_story",),
+        package=IG,
+    ),
+    # -- upload
+    el("pending_row", ids=("row_pending_container",), texts=("posting",), package=IG),
+    el("pending_retry", ids=("row_pending_media_reshare_button",), package=IG),
+    el("upload_failed_text", texts=("upload_failed",), match="prefix", package=IG),
+    el("no_connection", texts=("no_connection",), package=IG),
+    # -- profile and accounts
+    el("profile_tabs", ids=("profile_tab_layout", "profile_tabs_container"), package=IG),
+    el("post_count", ids=("row_profile_header_textview_post_count",), package=IG),
+    el(
+        "profile_header",
+        ids=("row_profile_header_imageview", "row_profile_header_post_count_container"),
+        package=IG,
+    ),
+    el(
+        "profile_title",
+        ids=(
+            "action_bar_large_title",
+            "action_bar_large_title_auto_size",
+            "action_bar_title",
+            "action_bar_textview_title",
+        ),
+        package=IG,
+    ),
+    el("title_chevron", ids=("action_bar_title_chevron",), package=IG),
+    el("account_row", ids=("row_user_textview", "row_user_primary_name"), package=IG),
+    el("private_empty", ids=("private_profile_empty_state",), texts=("private_account",), package=IG),
+    el("grid_item", ids=("image_button", "profile_grid_item", "grid_card_layout_container"), package=IG),
+    el(
+        "post_caption",
+        ids=("row_feed_comment_textview_layout", "row_feed_caption", "caption_text"),
+        package=IG,
+    ),
+    el("carousel_indicator", ids=("carousel_page_indicator", "carousel_index_indicator", "carousel_media_group"), package=IG),
+    el("story_ring", ids=("reel_ring",), package=IG),
+    # -- interruptions
+    el(
+        "perm_allow_all",
+        ids=(
+            "permission_allow_all_button",
+            "permission_allow_button",
+            "permission_allow_foreground_only_button",
+        ),
+        texts=("allow_all",),
+    ),
+    el("perm_message", ids=("permission_message",)),
+    el("promo_headline", ids=("igds_headline_headline", "igds_headline_body"), package=IG),
+    el(
+        "promo_primary",
+        ids=("igds_headline_primary_action_button", "bb_primary_action", "primary_button"),
+        package=IG,
+    ),
+    el("promo_bb", ids=("bb_primary_action_container", "bb_primary_action"), package=IG),
+    el("auxiliary_button", ids=("auxiliary_button",), package=IG),
+    el("not_now", texts=("not_now",), descs=("not_now",), package=IG),
+    el("promo_ok", texts=("promo_ok",), package=IG),
+    el("notifications_prompt", texts=("notifications_prompt",), match="prefix", package=IG),
+    el("save_login", texts=("save_login",), package=IG),
+    el("draft_prompt", texts=("draft_prompt",), package=IG),
+    el("start_new_video", texts=("start_new_video",), ids=(), package=IG),
+    el("discard", texts=("discard",), package=IG),
+    el("save_draft", texts=("save_draft",), package=IG),
+    el("crash_title", texts=("crash",), match="contains", package=ANDROID_PACKAGE),
+    el("crash_close", ids=("android:id/aerr_close",), texts=("close_app",), package=ANDROID_PACKAGE),
+    el("crash_wait", ids=("android:id/aerr_wait",), package=ANDROID_PACKAGE),
+    el("login_username", ids=("login_username",), package=IG),
+    el("login_password", ids=("password", "login_password"), package=IG),
+    el("login_button", ids=("log_in_button", "button_text"), texts=("log_in",), package=IG),
+    el("challenge", texts=("challenge",), package=IG),
+    el("two_factor_id", ids=("*two_factor",), package=IG),
+    el("two_factor_text", texts=("two_factor",), match="prefix", package=IG),
+    el("action_blocked", texts=("action_blocked",), match="prefix", package=IG),
+    el("rate_limited", texts=("rate_limited",), match="prefix", package=IG),
+    el("update_wall", texts=("update_wall",), package=IG),
+]
+
+ELEMENTS: dict[str, Element] = {e.name: e for e in _ELEMENTS}

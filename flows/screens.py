@@ -1,0 +1,112 @@
+"""Screens recognised by data: a table of screen name → the elements that must (not) be present.
+
+`classify()` walks `SCREENS` in order and returns the first match, so the order is the
+priority: system dialogs and failure screens before interruptions, interruptions before the
+screens of the publish path, and overlays (upload progress) before the screen they cover.
+
+Each screen has a kind:
+- "failure": the flow stops with `code` (the account or app needs a human);
+- "interrupt": a dialog handled by the shared handlers in `flows.interrupts` (tap `dismiss`);
+- "flow": a screen an intention knows how to move forward from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from flows.hierarchy import Hierarchy
+from flows.resources import ELEMENTS, IG, PERMISSION_PACKAGES, PLAY_STORE_PACKAGE
+from flows.selectors import exists
+
+ScreenKind = Literal["failure", "interrupt", "flow"]
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    name: str
+    kind: ScreenKind = "flow"
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[str, ...] = ()
+    none_of: tuple[str, ...] = ()
+    packages: tuple[str, ...] = ()  # some node must belong to one of these packages
+    code: str | None = None  # failure code
+    dismiss: tuple[str, ...] = ()  # interrupt: elements to tap, first present wins
+
+    def matches(self, ui: Hierarchy) -> bool:
+        if self.packages and not any(ui.has_package(p) for p in self.packages):
+            return False
+        if any(not exists(ui, ELEMENTS[e]) for e in self.all_of):
+            return False
+        if self.any_of and not any(exists(ui, ELEMENTS[e]) for e in self.any_of):
+            return False
+        return not any(exists(ui, ELEMENTS[e]) for e in self.none_of)
+
+
+SCREENS: list[ScreenSpec] = [
+    # -- the system in front of the app
+    ScreenSpec("crash_dialog", "interrupt", any_of=("crash_title", "crash_close", "crash_wait")),
+    ScreenSpec(
+        "media_permission", "interrupt", all_of=("perm_allow_all",), packages=PERMISSION_PACKAGES,
+        dismiss=("perm_allow_all",),
+    ),
+    ScreenSpec("play_store", "failure", packages=(PLAY_STORE_PACKAGE,), code="app_update_required"),
+    # -- the app says no
+    ScreenSpec("update_wall", "failure", any_of=("update_wall",), code="app_update_required"),
+    ScreenSpec("challenge", "failure", any_of=("challenge",), code="auth_challenge_required"),
+    ScreenSpec(
+        "two_factor", "failure", any_of=("two_factor_id", "two_factor_text"),
+        code="auth_two_factor_enabled",
+    ),
+    ScreenSpec("action_blocked", "failure", any_of=("action_blocked",), code="action_blocked"),
+    ScreenSpec("rate_limited", "failure", any_of=("rate_limited",), code="rate_limited"),
+    ScreenSpec(
+        "logged_out", "failure", all_of=("login_button",),
+        any_of=("login_username", "login_password"), code="auth_login_required",
+    ),
+    # -- interruptions: dismiss and carry on
+    ScreenSpec(
+        "draft_prompt", "interrupt", any_of=("draft_prompt",),
+        dismiss=("start_new_video", "auxiliary_button"),
+    ),
+    ScreenSpec("discard_prompt", "interrupt", all_of=("discard",), dismiss=("discard",)),
+    ScreenSpec("save_login", "interrupt", any_of=("save_login",), dismiss=("not_now",)),
+    ScreenSpec(
+        "notifications_prompt", "interrupt", any_of=("notifications_prompt",),
+        dismiss=("not_now",),
+    ),
+    ScreenSpec(
+        "promo", "interrupt", any_of=("promo_headline", "promo_bb"),
+        dismiss=("not_now", "promo_primary", "promo_ok"),
+    ),
+    # -- the publish path (overlays first)
+    ScreenSpec("upload_failed", any_of=("pending_retry", "upload_failed_text")),
+    ScreenSpec("uploading", any_of=("pending_row",)),
+    ScreenSpec("story_share", any_of=("your_story",)),
+    ScreenSpec("caption_editor", all_of=("caption", "caption_done"), none_of=("share",)),
+    ScreenSpec("composer", any_of=("caption",)),
+    ScreenSpec("gallery", any_of=("gallery_thumb", "gallery_grid")),
+    ScreenSpec("story_camera", any_of=("story_gallery_button",)),
+    ScreenSpec("edit", any_of=("next",), none_of=("tab_bar",)),
+    ScreenSpec("destinations", any_of=("dest_feed", "dest_story", "dest_reel"), none_of=("tab_bar",)),
+    ScreenSpec("account_switcher", any_of=("account_row",)),
+    ScreenSpec("profile", any_of=("profile_tabs", "post_count", "profile_header", "private_empty")),
+    ScreenSpec("post_view", any_of=("post_caption",)),
+    ScreenSpec("home_feed", any_of=("title_logo", "reels_tray", "feed_tab", "tab_bar")),
+]
+
+SCREENS_BY_NAME: dict[str, ScreenSpec] = {s.name: s for s in SCREENS}
+UNKNOWN = ScreenSpec("unknown")
+WRONG_APP = ScreenSpec("wrong_app", "interrupt")
+_SYSTEM_FIRST = {"crash_dialog", "media_permission", "play_store"}
+
+
+def classify(ui: Hierarchy) -> ScreenSpec:
+    """The screen the dump shows; `wrong_app` when Instagram is not on screen at all."""
+    in_app = ui.has_package(IG)
+    for spec in SCREENS:
+        if not in_app and spec.name not in _SYSTEM_FIRST:
+            return WRONG_APP
+        if spec.matches(ui):
+            return spec
+    return UNKNOWN if in_app else WRONG_APP

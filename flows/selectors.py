@@ -1,0 +1,139 @@
+"""Selectors: how an element is found, as data.
+
+An `Element` is a list of alternatives tried in order — resource ids first, then content-desc,
+then visible text — because Instagram renames ids between builds and ships A/B layouts. Texts and
+content-descs are not literal strings but keys of the locale table (`flows.resources.TEXTS`), so
+one element matches in every language we know. Matching is case-insensitive and ignores the
+difference between `…` and `...` and between typographic and straight apostrophes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from flows.hierarchy import Hierarchy, Node
+
+ID_PREFIX_SEP = ":id/"
+
+
+@dataclass(frozen=True)
+class Element:
+    """One thing on screen, described by alternatives.
+
+    ids: resource ids without the package prefix (`share_footer_button`) or fully qualified
+        (`android:id/aerr_close`); a short id matches any package's id of that name; `*part`
+        matches any id containing `part`.
+    descs / texts: keys of `TEXTS` (or literal strings, used as-is when not a key).
+    match: "exact" (whole string), "prefix" or "contains" for descs and texts.
+    package: restrict to nodes of this package (None: any).
+    classes: restrict to these view classes (suffix match, e.g. "ImageView").
+    """
+
+    name: str
+    ids: tuple[str, ...] = ()
+    descs: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()
+    match: str = "exact"
+    package: str | None = None
+    classes: tuple[str, ...] = ()
+
+
+def normalize(value: str) -> str:
+    return (
+        value.replace("\u2026", "...")
+        .replace("\u2019", "'")
+        .replace("\u00a0", " ")
+        .strip()
+        .casefold()
+    )
+
+
+@lru_cache(maxsize=1024)
+def _variants(keys: tuple[str, ...]) -> tuple[str, ...]:
+    from flows.resources import TEXTS
+
+    out: list[str] = []
+    for key in keys:
+        table = TEXTS.get(key)
+        if table is None:
+            out.append(normalize(key))
+            continue
+        for words in table.values():
+            out.extend(normalize(w) for w in words)
+    return tuple(dict.fromkeys(out))
+
+
+def text_variants(*keys: str) -> tuple[str, ...]:
+    """Every normalized string that the locale keys stand for, in every known language."""
+    return _variants(tuple(keys))
+
+
+def _string_matches(value: str, variants: Iterable[str], how: str) -> bool:
+    if not value:
+        return False
+    v = normalize(value)
+    if how == "exact":
+        return any(v == w for w in variants)
+    if how == "prefix":
+        return any(v.startswith(w) for w in variants)
+    return any(w in v for w in variants)
+
+
+def _id_matches(resource_id: str, wanted: str) -> bool:
+    if not resource_id:
+        return False
+    if wanted.startswith("*"):
+        return wanted[1:] in resource_id
+    if ID_PREFIX_SEP in wanted:
+        return resource_id == wanted
+    return resource_id.endswith(ID_PREFIX_SEP + wanted) or resource_id == wanted
+
+
+def _node_ok(element: Element, node: Node) -> bool:
+    if element.package is not None and node.package != element.package:
+        return False
+    return not element.classes or any(node.class_name.endswith(c) for c in element.classes)
+
+
+def find_all(ui: Hierarchy, element: Element) -> list[Node]:
+    """All nodes matching the first alternative that matches anything, in document order."""
+    for wanted in element.ids:
+        hits = [n for n in ui.nodes if _id_matches(n.resource_id, wanted) and _node_ok(element, n)]
+        if hits:
+            return hits
+    if element.descs:
+        variants = text_variants(*element.descs)
+        hits = [
+            n
+            for n in ui.nodes
+            if _string_matches(n.content_desc, variants, element.match) and _node_ok(element, n)
+        ]
+        if hits:
+            return hits
+    if element.texts:
+        variants = text_variants(*element.texts)
+        hits = [
+            n
+            for n in ui.nodes
+            if _string_matches(n.text, variants, element.match) and _node_ok(element, n)
+        ]
+        if hits:
+            return hits
+    return []
+
+
+def find(ui: Hierarchy, element: Element) -> Node | None:
+    """The first node matching the element, or None."""
+    hits = find_all(ui, element)
+    return hits[0] if hits else None
+
+
+def exists(ui: Hierarchy, element: Element) -> bool:
+    return find(ui, element) is not None
+
+
+def text_is(value: str, *keys: str, how: str = "exact") -> bool:
+    """Whether a string equals (or starts with / contains) one of the locale variants."""
+    return _string_matches(value, text_variants(*keys), how)

@@ -1,0 +1,73 @@
+"""What each job kind accepts and produces, as data.
+
+Numbers come from the product's published limits (see docs/media.md). `PIPELINE_VERSION` is part
+of every cache key: bump it when a change here or in the encoders alters output bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PIPELINE_VERSION = 1
+
+KINDS = ("feed", "carousel", "story", "reel")
+FITS = ("pad", "crop", "blur", "solid")
+
+# Sources.
+IMAGE_MIN_SIDE = 640
+IMAGE_AS_IS_MAX_SIDE = 2000  # larger sources are downscaled (outputs are 1080 wide anyway)
+IMAGE_MAX_PIXELS = 100_000_000  # decompression-bomb guard, above any phone camera's output
+IMAGE_MAX_INPUT_BYTES = 60 * 1024 * 1024
+VIDEO_MAX_INPUT_BYTES = 4 * 1024 * 1024 * 1024
+VIDEO_MIN_SHORT_SIDE = 640
+VIDEO_CODECS = ("h264", "hevc", "vp8", "vp9", "av1", "mpeg4", "prores")
+AUDIO_CODECS = ("aac", "mp3", "opus", "vorbis", "ac3", "eac3", "alac", "flac", "amr_nb", "amr_wb")
+AUDIO_CODECS_PREFIXES = ("pcm_",)
+
+# Outputs.
+IMAGE_MAX_BYTES = 2_000_000
+JPEG_MAX_QUALITY = 90
+JPEG_MIN_QUALITY = 30
+VIDEO_MAX_BYTES = 35_000_000
+VIDEO_FPS = 30
+VIDEO_SIZE_MARGIN = 0.95  # of VIDEO_MAX_BYTES, for the container and rate-control slack
+VIDEO_MAX_KBPS = 8_000  # a 1080-wide clip gains nothing visible above this
+VIDEO_MIN_KBPS = 500
+AUDIO_KBPS = 128
+X264_PRESET = "veryfast"
+X264_CRF = 21
+
+FEED_MIN_ASPECT = 4 / 5
+FEED_MAX_ASPECT = 1.91
+OUTPUT_WIDTH = 1080
+STORY_SIZE = (1080, 1920)
+
+# ffmpeg deadlines, seconds: probing is header-only; encoding scales with the clip's length.
+PROBE_TIMEOUT = 20.0
+ENCODE_TIMEOUT_BASE = 60.0
+ENCODE_TIMEOUT_PER_SECOND = 6.0
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The target of one job kind."""
+
+    kind: str
+    min_items: int
+    max_items: int
+    allows_image: bool
+    allows_video: bool
+    video_min_seconds: float
+    video_max_seconds: float
+    fixed_size: tuple[int, int] | None  # story and reel: a fixed canvas
+    default_fit: str  # what fit="pad" means for this kind: "solid" or "blur"
+    image_pad_color: tuple[int, int, int] = (255, 255, 255)
+    video_pad_color: str = "black"
+
+
+PROFILES: dict[str, Profile] = {
+    "feed": Profile("feed", 1, 1, True, True, 3.0, 60.0, None, "solid"),
+    "carousel": Profile("carousel", 2, 10, True, True, 3.0, 60.0, None, "solid"),
+    "story": Profile("story", 1, 1, True, True, 1.0, 60.0, STORY_SIZE, "blur"),
+    "reel": Profile("reel", 1, 1, False, True, 3.0, 90.0, STORY_SIZE, "blur"),
+}
