@@ -85,7 +85,5 @@ def require_agent(
     """Agent protocol routes: only a registered agent's own token."""
     principal = _principal(credentials, session)
     if principal.agent_id is None:
-        raise ApiError(
-            403, "forbidden", "this route takes an agent token"
-        )
+        raise ApiError(403, "forbidden", "this route takes an agent token")
     return principal

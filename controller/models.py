@@ -99,6 +99,9 @@ class MediaAsset(SQLModel, table=True):
     width: int
     height: int
     duration_s: float | None = None
+    fps: float | None = None
+    video_codec: str | None = Field(default=None, max_length=20)
+    audio_codec: str | None = Field(default=None, max_length=20)
     bytes: int
     created_at: datetime = _ts()
 

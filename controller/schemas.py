@@ -145,7 +145,7 @@ class AgentRegisterOut(BaseModel):
 
 class DeviceHealth(StrictModel):
     serial: str = Field(min_length=1, max_length=100)
-    status: Literal["idle", "busy", "offline", "error"] = "idle"
+    status: Literal["idle", "busy", "offline", "error", "low_battery", "hot"] = "idle"
     battery: int | None = Field(default=None, ge=0, le=100)
     temperature_c: float | None = None
     app_version: str | None = Field(default=None, max_length=40)

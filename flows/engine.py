@@ -112,7 +112,7 @@ class Engine:
 
     def fail(self, code: str, message: str) -> FlowError:
         """Build the FlowError to raise, with a screenshot and the last hierarchy."""
-        return FlowError(code, message, self.evidence())
+        return FlowError(code, message, self.evidence(), self.point_of_no_return_passed)
 
     def unexpected(self, screen: Screen, doing: str) -> FlowError:
         return self.fail("ui_unrecognized", f"screen {screen.name!r} not expected while {doing}")
@@ -124,7 +124,10 @@ class Engine:
             raise
         except DRIVER_ERRORS as exc:
             raise FlowError(
-                "device_offline", f"{what} failed: {exc}", Evidence(hierarchy_xml=self.last_xml)
+                "device_offline",
+                f"{what} failed: {exc}",
+                Evidence(hierarchy_xml=self.last_xml),
+                self.point_of_no_return_passed,
             ) from exc
 
     # -- device operations (counted) -----------------------------------------------------
@@ -142,7 +145,7 @@ class Engine:
 
     def tap(self, node: Node) -> None:
         target = node if node.clickable else node.clickable_self_or_ancestor()
-        x, y = (node.center if not target.bounds.empty else target.center)
+        x, y = node.center if not target.bounds.empty else target.center
         self.tap_xy(x, y)
 
     def tap_xy(self, x: int, y: int) -> None:
@@ -199,12 +202,17 @@ class Engine:
             if self.clock() > self.deadline:
                 raise self.fail("timeout", f"deadline passed while {intention.name}")
             if self.stats.steps >= self.step_budget:
-                raise self.fail("timeout", f"step budget ({self.step_budget}) spent on {intention.name}")
+                raise self.fail(
+                    "timeout", f"step budget ({self.step_budget}) spent on {intention.name}"
+                )
             screen = self.read()
             spec = screen.spec
             if spec.kind == "failure":
                 assert spec.code is not None
                 raise self.fail(spec.code, f"{spec.name} screen while {intention.name}")
+            if spec.kind == "wait":
+                self.sleep(self.poll_s)
+                continue
             if spec.kind == "interrupt":
                 self.stats.steps += 1
                 self._interrupt(screen, intention)
@@ -246,7 +254,7 @@ class Engine:
         evidence = self.evidence()  # the dialog itself, before it is closed
         self.tap_element(screen, "crash_close", "crash_wait")
         if self.point_of_no_return_passed:
-            raise FlowError("app_crashed", "Instagram crashed after the share tap", evidence)
+            raise FlowError("app_crashed", "Instagram crashed after the share tap", evidence, True)
         if self.crashes > 1:
             raise FlowError("app_crashed", "Instagram crashed again after a relaunch", evidence)
         self.relaunch()

@@ -32,6 +32,9 @@ ERROR_KINDS: dict[str, ErrorKind] = {
         ErrorKind("device_offline", True, False, "the phone stopped answering"),
         ErrorKind("app_crashed", True, False, "the Instagram app crashed"),
         ErrorKind("app_update_required", False, False, "the app demands an update"),
+        ErrorKind(
+            "media_not_in_gallery", True, False, "the pushed media did not show in the gallery"
+        ),
         ErrorKind("ui_unrecognized", True, False, "a screen the flow does not know"),
         ErrorKind("upload_failed", True, False, "the upload failed in the app"),
         ErrorKind("rate_limited", True, False, "Instagram says try again later"),
@@ -56,6 +59,8 @@ class FlowError(Exception):
     code: str
     message: str
     evidence: Evidence = field(default_factory=Evidence)
+    # True when raised after the final Share tap: the post may be out, verify before a retry
+    after_point_of_no_return: bool = False
 
     def __post_init__(self) -> None:
         if self.code not in ERROR_KINDS:

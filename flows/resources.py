@@ -11,10 +11,15 @@ from flows.driver import INSTAGRAM_PACKAGE
 from flows.selectors import Element
 
 IG = INSTAGRAM_PACKAGE
-PERMISSION_PACKAGES = ("com.android.permissioncontroller", "com.google.android.permissioncontroller")
+PERMISSION_PACKAGES = (
+    "com.android.permissioncontroller",
+    "com.google.android.permissioncontroller",
+)
 ANDROID_PACKAGE = "android"
 PLAY_STORE_PACKAGE = "com.android.vending"
 MAIN_ACTIVITY = f"{IG}/.activity.MainTabActivity"
+# a soft keyboard is a window of an input-method package: its name says so on every phone seen
+KEYBOARD_PACKAGE_HINTS = ("inputmethod", "keyboard", "swiftkey", "honeyboard", "gboard")
 
 # key -> locale -> variants. Keys are referenced by Element.descs / Element.texts.
 TEXTS: dict[str, dict[str, list[str]]] = {
@@ -48,7 +53,11 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     },
     "caption_hint": {
         "en": ["Write a caption", "Add a caption...", "Write a caption..."],
-        "es": ["Escribe un pie de foto...", "Añade un pie de foto...", "Escribe una descripción..."],
+        "es": [
+            "Escribe un pie de foto...",
+            "Añade un pie de foto...",
+            "Escribe una descripción...",
+        ],
         "fr": ["Écrivez une légende...", "Ajouter une légende..."],
     },
     "confirm": {"en": ["OK", "Done"], "es": ["OK", "Aceptar", "Listo"], "fr": ["OK", "Terminé"]},
@@ -82,14 +91,18 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "fr": ["Impossible de publier", "Échec de la publication"],
     },
     # interruptions
-    "allow_all": {"en": ["Allow all", "Allow"], "es": ["Permitir todo", "Permitir"], "fr": [
-        "Tout autoriser",
-        "Autoriser",
-    ]},
+    "allow_all": {
+        "en": ["Allow all", "Allow"],
+        "es": ["Permitir todo", "Permitir"],
+        "fr": [
+            "Tout autoriser",
+            "Autoriser",
+        ],
+    },
     "not_now": {
-        "en": ["Not now", "Not Now", "Skip", "Cancel", "No thanks"],
-        "es": ["Ahora no", "Omitir", "Cancelar", "No, gracias"],
-        "fr": ["Plus tard", "Pas maintenant", "Ignorer", "Annuler", "Non merci"],
+        "en": ["Not now", "Not Now", "Skip", "No thanks"],
+        "es": ["Ahora no", "Omitir", "No, gracias"],
+        "fr": ["Plus tard", "Pas maintenant", "Ignorer", "Non merci"],
     },
     "promo_ok": {
         "en": ["OK", "Got it", "Continue", "Dismiss", "Close"],
@@ -103,17 +116,24 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     },
     "save_login": {
         "en": ["Save your login info?", "Save login info?", "Save Your Login Info?"],
-        "es": ["¿Guardar tu información de inicio de sesión?", "¿Guardar la información de inicio de sesión?"],
+        "es": [
+            "¿Guardar tu información de inicio de sesión?",
+            "¿Guardar la información de inicio de sesión?",
+        ],
         "fr": ["Enregistrer vos infos de connexion ?", "Enregistrer les identifiants ?"],
     },
     "draft_prompt": {
         "en": ["Keep editing your draft?", "Continue editing your draft?"],
-        "es": ["¿Quieres seguir editando el borrador?", "¿Seguir editando el borrador?"],
+        "es": [
+            "¿Quieres seguir editando tu borrador?",
+            "¿Quieres seguir editando el borrador?",
+            "¿Seguir editando el borrador?",
+        ],
         "fr": ["Continuer à modifier votre brouillon ?"],
     },
     "start_new_video": {
         "en": ["Start new video", "Start new"],
-        "es": ["Comenzar nuevo video", "Empezar un nuevo video", "Crear un nuevo video"],
+        "es": ["Empezar un nuevo vídeo", "Empezar un nuevo video", "Comenzar nuevo video"],
         "fr": ["Commencer une nouvelle vidéo", "Nouvelle vidéo"],
     },
     "discard": {"en": ["Discard"], "es": ["Descartar"], "fr": ["Supprimer", "Abandonner"]},
@@ -123,16 +143,24 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "fr": ["Enregistrer le brouillon"],
     },
     "crash": {
-        "en": ["keeps stopping", "isn't responding", "has stopped"],
-        "es": ["se detiene", "se ha detenido", "no responde"],
-        "fr": ["s'arrête", "ne répond pas"],
+        "en": ["keeps stopping", "has stopped"],
+        "es": ["se detiene", "se ha detenido"],
+        "fr": ["s'arrête"],
     },
-    "close_app": {"en": ["Close app", "Close"], "es": ["Cerrar app", "Cerrar"], "fr": [
-        "Fermer l'application",
-        "Fermer",
-    ]},
+    "close_app": {
+        "en": ["Close app", "Close"],
+        "es": ["Cerrar app", "Cerrar"],
+        "fr": [
+            "Fermer l'application",
+            "Fermer",
+        ],
+    },
     # account / failures
-    "log_in": {"en": ["Log in", "Log In"], "es": ["Iniciar sesión", "Entrar"], "fr": ["Se connecter", "Connexion"]},
+    "log_in": {
+        "en": ["Log in", "Log In"],
+        "es": ["Iniciar sesión", "Entrar"],
+        "fr": ["Se connecter", "Connexion"],
+    },
     "challenge": {
         "en": [
             "Confirm it's you",
@@ -154,7 +182,12 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     },
     "two_factor": {
         "en": ["Enter the code we sent", "Enter confirmation code", "Two-factor authentication"],
-        "es": ["Introduce el código que enviamos", "Ingresa el código que enviamos", "Autenticación en dos pasos"],
+        "es": [
+            "Introduce el código que hemos enviado",
+            "Introduce el código que enviamos",
+            "Ingresa el código que enviamos",
+            "Autenticación en dos pasos",
+        ],
         "fr": ["Entrez le code que nous avons envoyé", "Authentification à deux facteurs"],
     },
     "action_blocked": {
@@ -171,7 +204,7 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         ],
     },
     "rate_limited": {
-        "en": ["Please wait a few minutes before you try again", "Too many requests", "Rate limit"],
+        "en": ["Please wait a few minutes before you try again", "Too many requests"],
         "es": ["Espera unos minutos antes de volver a intentarlo", "Demasiadas solicitudes"],
         "fr": ["Veuillez patienter quelques minutes avant de réessayer", "Trop de requêtes"],
     },
@@ -180,6 +213,15 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "es": ["Actualizar Instagram", "Actualiza Instagram", "Actualización necesaria"],
         "fr": ["Mettre à jour Instagram", "Mise à jour requise"],
     },
+    "loading": {"en": ["Loading..."], "es": ["Cargando..."], "fr": ["Chargement..."]},
+    "more_options": {"en": ["More options"], "es": ["Más opciones"], "fr": ["Plus d'options"]},
+    "allow_access": {
+        "en": ["Allow access"],
+        "es": ["Permitir acceso"],
+        "fr": ["Autoriser l'accès"],
+    },
+    "anr": {"en": ["isn't responding"], "es": ["no responde"], "fr": ["ne répond pas"]},
+    "wait": {"en": ["Wait"], "es": ["Esperar"], "fr": ["Attendre"]},
     "no_connection": {
         "en": ["No internet connection", "No Internet Connection", "Couldn't refresh feed"],
         "es": ["Sin conexión a internet", "Sin conexión a Internet", "No hay conexión a internet"],
@@ -286,14 +328,27 @@ _ELEMENTS = [
     ),
     el("title_chevron", ids=("action_bar_title_chevron",), package=IG),
     el("account_row", ids=("row_user_textview", "row_user_primary_name"), package=IG),
-    el("private_empty", ids=("private_profile_empty_state",), texts=("private_account",), package=IG),
-    el("grid_item", ids=("image_button", "profile_grid_item", "grid_card_layout_container"), package=IG),
+    el(
+        "private_empty",
+        ids=("private_profile_empty_state",),
+        texts=("private_account",),
+        package=IG,
+    ),
+    el(
+        "grid_item",
+        ids=("image_button", "profile_grid_item", "grid_card_layout_container"),
+        package=IG,
+    ),
     el(
         "post_caption",
         ids=("row_feed_comment_textview_layout", "row_feed_caption", "caption_text"),
         package=IG,
     ),
-    el("carousel_indicator", ids=("carousel_page_indicator", "carousel_index_indicator", "carousel_media_group"), package=IG),
+    el(
+        "carousel_indicator",
+        ids=("carousel_page_indicator", "carousel_index_indicator", "carousel_media_group"),
+        package=IG,
+    ),
     el("story_ring", ids=("reel_ring",), package=IG),
     # -- interruptions
     el(
@@ -323,8 +378,15 @@ _ELEMENTS = [
     el("discard", texts=("discard",), package=IG),
     el("save_draft", texts=("save_draft",), package=IG),
     el("crash_title", texts=("crash",), match="contains", package=ANDROID_PACKAGE),
-    el("crash_close", ids=("android:id/aerr_close",), texts=("close_app",), package=ANDROID_PACKAGE),
-    el("crash_wait", ids=("android:id/aerr_wait",), package=ANDROID_PACKAGE),
+    el(
+        "crash_close", ids=("android:id/aerr_close",), texts=("close_app",), package=ANDROID_PACKAGE
+    ),
+    el("crash_wait", ids=("android:id/aerr_wait",), texts=("wait",), package=ANDROID_PACKAGE),
+    el("anr_title", texts=("anr",), match="contains", package=ANDROID_PACKAGE),
+    el("loading", descs=("loading",), texts=("loading",)),
+    el("more_options", descs=("more_options",), package=IG),
+    el("allow_access", texts=("allow_access",), package=IG),
+    el("keyboard", ids=("*input_view", "*keyboard_view", "*keyboard_holder")),
     el("login_username", ids=("login_username",), package=IG),
     el("login_password", ids=("password", "login_password"), package=IG),
     el("login_button", ids=("log_in_button", "button_text"), texts=("log_in",), package=IG),

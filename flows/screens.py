@@ -7,6 +7,7 @@ screens of the publish path, and overlays (upload progress) before the screen th
 Each screen has a kind:
 - "failure": the flow stops with `code` (the account or app needs a human);
 - "interrupt": a dialog handled by the shared handlers in `flows.interrupts` (tap `dismiss`);
+- "wait": the app is busy (a spinner instead of the screen): look again after a pause;
 - "flow": a screen an intention knows how to move forward from.
 """
 
@@ -19,7 +20,7 @@ from flows.hierarchy import Hierarchy
 from flows.resources import ELEMENTS, IG, PERMISSION_PACKAGES, PLAY_STORE_PACKAGE
 from flows.selectors import exists
 
-ScreenKind = Literal["failure", "interrupt", "flow"]
+ScreenKind = Literal["failure", "interrupt", "wait", "flow"]
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,13 @@ class ScreenSpec:
 
 SCREENS: list[ScreenSpec] = [
     # -- the system in front of the app
+    ScreenSpec("not_responding", "interrupt", any_of=("anr_title",), dismiss=("crash_wait",)),
     ScreenSpec("crash_dialog", "interrupt", any_of=("crash_title", "crash_close", "crash_wait")),
     ScreenSpec(
-        "media_permission", "interrupt", all_of=("perm_allow_all",), packages=PERMISSION_PACKAGES,
+        "media_permission",
+        "interrupt",
+        all_of=("perm_allow_all",),
+        packages=PERMISSION_PACKAGES,
         dismiss=("perm_allow_all",),
     ),
     ScreenSpec("play_store", "failure", packages=(PLAY_STORE_PACKAGE,), code="app_update_required"),
@@ -55,40 +60,57 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("update_wall", "failure", any_of=("update_wall",), code="app_update_required"),
     ScreenSpec("challenge", "failure", any_of=("challenge",), code="auth_challenge_required"),
     ScreenSpec(
-        "two_factor", "failure", any_of=("two_factor_id", "two_factor_text"),
+        "two_factor",
+        "failure",
+        any_of=("two_factor_id", "two_factor_text"),
         code="auth_two_factor_enabled",
     ),
-    ScreenSpec("action_blocked", "failure", any_of=("action_blocked",), code="action_blocked"),
+    # "Try Again Later" titles both; the body tells a rate limit from a block, so it goes first
     ScreenSpec("rate_limited", "failure", any_of=("rate_limited",), code="rate_limited"),
+    ScreenSpec("action_blocked", "failure", any_of=("action_blocked",), code="action_blocked"),
     ScreenSpec(
-        "logged_out", "failure", all_of=("login_button",),
-        any_of=("login_username", "login_password"), code="auth_login_required",
+        "logged_out",
+        "failure",
+        all_of=("login_button",),
+        any_of=("login_username", "login_password"),
+        code="auth_login_required",
     ),
     # -- interruptions: dismiss and carry on
     ScreenSpec(
-        "draft_prompt", "interrupt", any_of=("draft_prompt",),
+        "draft_prompt",
+        "interrupt",
+        any_of=("draft_prompt",),
         dismiss=("start_new_video", "auxiliary_button"),
     ),
     ScreenSpec("discard_prompt", "interrupt", all_of=("discard",), dismiss=("discard",)),
     ScreenSpec("save_login", "interrupt", any_of=("save_login",), dismiss=("not_now",)),
     ScreenSpec(
-        "notifications_prompt", "interrupt", any_of=("notifications_prompt",),
+        "notifications_prompt",
+        "interrupt",
+        any_of=("notifications_prompt",),
         dismiss=("not_now",),
     ),
     ScreenSpec(
-        "promo", "interrupt", any_of=("promo_headline", "promo_bb"),
-        dismiss=("not_now", "promo_primary", "promo_ok"),
+        "promo",
+        "interrupt",
+        any_of=("promo_headline", "promo_bb"),
+        dismiss=("promo_primary", "not_now", "promo_ok"),
     ),
+    ScreenSpec("allow_access", "interrupt", any_of=("allow_access",), dismiss=("allow_access",)),
+    # a spinner in place of the screen: wait (slow network, cold start)
+    ScreenSpec("loading", "wait", any_of=("loading",)),
     # -- the publish path (overlays first)
     ScreenSpec("upload_failed", any_of=("pending_retry", "upload_failed_text")),
     ScreenSpec("uploading", any_of=("pending_row",)),
-    ScreenSpec("story_share", any_of=("your_story",)),
+    ScreenSpec("story_share", any_of=("your_story",), none_of=("tab_bar", "reels_tray")),
     ScreenSpec("caption_editor", all_of=("caption", "caption_done"), none_of=("share",)),
     ScreenSpec("composer", any_of=("caption",)),
     ScreenSpec("gallery", any_of=("gallery_thumb", "gallery_grid")),
     ScreenSpec("story_camera", any_of=("story_gallery_button",)),
     ScreenSpec("edit", any_of=("next",), none_of=("tab_bar",)),
-    ScreenSpec("destinations", any_of=("dest_feed", "dest_story", "dest_reel"), none_of=("tab_bar",)),
+    ScreenSpec(
+        "destinations", any_of=("dest_feed", "dest_story", "dest_reel"), none_of=("tab_bar",)
+    ),
     ScreenSpec("account_switcher", any_of=("account_row",)),
     ScreenSpec("profile", any_of=("profile_tabs", "post_count", "profile_header", "private_empty")),
     ScreenSpec("post_view", any_of=("post_caption",)),
@@ -98,7 +120,7 @@ SCREENS: list[ScreenSpec] = [
 SCREENS_BY_NAME: dict[str, ScreenSpec] = {s.name: s for s in SCREENS}
 UNKNOWN = ScreenSpec("unknown")
 WRONG_APP = ScreenSpec("wrong_app", "interrupt")
-_SYSTEM_FIRST = {"crash_dialog", "media_permission", "play_store"}
+_SYSTEM_FIRST = {"not_responding", "crash_dialog", "media_permission", "play_store"}
 
 
 def classify(ui: Hierarchy) -> ScreenSpec:

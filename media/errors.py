@@ -19,6 +19,7 @@ class ErrorCode:
 ERROR_CODES: dict[str, ErrorCode] = {
     c.code: c
     for c in [
+        ErrorCode("file_not_found", False, "there is no file at that path"),
         ErrorCode("empty_file", False, "the file has no bytes"),
         ErrorCode("unsupported_format", False, "not a JPEG, PNG, MP4/MOV or Matroska/WebM file"),
         ErrorCode("unsupported_codec", False, "the video or audio codec is not accepted"),

@@ -30,7 +30,7 @@ class Layout:
 
 
 def _even(x: float) -> int:
-    return max(2, int(round(x / 2)) * 2)
+    return max(2, round(x / 2) * 2)
 
 
 def resolve_fit(fit: str, profile: Profile) -> str:

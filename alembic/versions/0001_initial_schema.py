@@ -2,16 +2,16 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 12:37:38.638701
+Create Date: 2026-11-25 12:43:05.650906
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
+from alembic import op
 
 import controller.timeutil
-from alembic import op
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -20,7 +20,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "agent",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -58,6 +57,9 @@ def upgrade() -> None:
         sa.Column("width", sa.Integer(), nullable=False),
         sa.Column("height", sa.Integer(), nullable=False),
         sa.Column("duration_s", sa.Float(), nullable=True),
+        sa.Column("fps", sa.Float(), nullable=True),
+        sa.Column("video_codec", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column("audio_codec", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
         sa.Column("bytes", sa.Integer(), nullable=False),
         sa.Column("created_at", controller.timeutil.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
@@ -200,7 +202,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("lease", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lease_job_id"))
         batch_op.drop_index(batch_op.f("ix_lease_expires_at"))

@@ -70,6 +70,9 @@ def _media_infos(session: Session, ids: list[str]) -> list[tuple[MediaAsset, med
             width=asset.width,
             height=asset.height,
             duration=asset.duration_s,
+            fps=asset.fps,
+            video_codec=asset.video_codec,
+            audio_codec=asset.audio_codec,
             bytes=asset.bytes,
         )
         out.append((asset, info))

@@ -86,6 +86,9 @@ async def upload_media(
             width=info.width,
             height=info.height,
             duration_s=info.duration,
+            fps=info.fps,
+            video_codec=info.video_codec,
+            audio_codec=info.audio_codec,
             bytes=size,
         )
         session.add(asset)

@@ -1,0 +1,215 @@
+"""The `farm` command: controller, agent, whole local farm, demo, keys, media, emulator."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+import click
+import typer
+
+from controller.logs import configure as configure_logs
+
+app = typer.Typer(
+    help="igfarm: publish to Instagram through a farm of phones.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+keys_app = typer.Typer(help="API keys and encryption keys.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+CONFIG_OPTION = typer.Option(Path("farm.yaml"), "--config", "-c", help="farm description")
+
+
+class CliError(Exception):
+    """A problem to report as one `error: …` line."""
+
+
+def _load_farm(path: Path):  # type: ignore[no-untyped-def]
+    from device_agent.config import load
+
+    return load(path)
+
+
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+@app.command()
+def controller(
+    config: Path = CONFIG_OPTION,
+    host: str | None = typer.Option(None, help="default: farm.yaml controller.host"),
+    port: int | None = typer.Option(None, help="default: farm.yaml controller.port"),
+) -> None:
+    """Serve the API and run the dispatcher (database: FARM_DATABASE_URL, default ./var)."""
+    import uvicorn
+
+    from controller.app import create_app
+    from controller.runtime import settings_for
+
+    farm = _load_farm(config)
+    configure_logs()
+    application = create_app(settings_for(farm))
+    uvicorn.run(
+        application,
+        host=host or farm.controller.host,
+        port=port or farm.controller.port,
+        log_level="warning",
+    )
+
+
+@app.command()
+def agent(
+    config: Path = CONFIG_OPTION,
+    name: str | None = typer.Option(None, help="agent name in farm.yaml (default: the first)"),
+    controller_url: str | None = typer.Option(None, "--controller", help="override the URL"),
+) -> None:
+    """Run a device agent for the phones farm.yaml gives it (API key: FARM_AGENT_KEY)."""
+    from device_agent.agent import DeviceAgent
+
+    farm = _load_farm(config)
+    api_key = os.environ.get("FARM_AGENT_KEY")
+    if not api_key:
+        raise CliError("FARM_AGENT_KEY is not set (create one: farm keys create --role agent)")
+    agent_cfg = farm.agent(name)
+    configure_logs()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    data_dir = Path(os.environ.get("FARM_DATA_DIR", "var"))
+    DeviceAgent(
+        farm,
+        agent_cfg,
+        api_key=api_key,
+        work_dir=data_dir / "agent" / agent_cfg.name,
+        controller_url=controller_url,
+    ).run(stop)
+
+
+@app.command()
+def up(
+    config: Path = CONFIG_OPTION,
+    port: int | None = typer.Option(None, help="default: farm.yaml controller.port"),
+) -> None:
+    """Controller + agent + simulated phones from farm.yaml, on the embedded database."""
+    from controller.runtime import LocalFarm
+
+    farm = _load_farm(config)
+    configure_logs()
+    data_dir = Path(os.environ.get("FARM_DATA_DIR", "var"))
+    local = LocalFarm(farm, data_dir, port=port if port is not None else farm.controller.port)
+    local.start()
+    typer.echo(f"controller: {local.controller.url}  (docs: {local.controller.url}/docs)")
+    typer.echo(f"scheduler key: {local.keys['scheduler']}")
+    typer.echo(f"ops key:       {local.keys['ops']}")
+    typer.echo(f"{len(local.phones)} simulated phones: {', '.join(local.phones)}; Ctrl-C stops")
+    try:
+        _wait_for_signal()
+    finally:
+        local.stop()
+
+
+@app.command()
+def demo(
+    config: Path = CONFIG_OPTION,
+    jobs: int = typer.Option(6, min=1, max=200, help="how many jobs to submit"),
+    kinds: str = typer.Option("feed", help="comma-separated post kinds to cycle through"),
+    timeout: float = typer.Option(180, help="seconds to wait for the jobs"),
+) -> None:
+    """Fresh farm on a temporary database: submit sample jobs, wait, print the outcome."""
+    from controller.demo import run_demo
+
+    farm = _load_farm(config)
+    chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
+    bad = [k for k in chosen if k not in ("feed", "carousel", "story", "reel")]
+    if bad or not chosen:
+        raise CliError(f"unknown post kind(s): {', '.join(bad) or '(none)'}")
+    if not farm.accounts:
+        raise CliError(f"{config}: declares no accounts")
+    configure_logs("WARNING")
+    ok = run_demo(farm, jobs=jobs, kinds=chosen, timeout_s=timeout, echo=typer.echo)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def migrate() -> None:
+    """Upgrade the database (FARM_DATABASE_URL, default ./var/farm.db) to the latest schema."""
+    from controller.config import Settings
+    from controller.db import migrate as run_migrations
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    run_migrations(settings.database_url)
+    typer.echo("database is at the latest schema")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: str = typer.Option(..., help="scheduler, ops or agent"),
+    name: str = typer.Option("", help="who the key is for"),
+) -> None:
+    """Create an API key and print it (only this once)."""
+    from controller.config import Settings
+    from controller.db import make_engine
+    from controller.db import migrate as run_migrations
+    from controller.keys import create_api_key
+    from controller.security import ROLES
+
+    if role not in ROLES:
+        raise CliError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    run_migrations(settings.database_url)
+    typer.echo(create_api_key(make_engine(settings.database_url), role, name or role))
+
+
+def _mount_optional() -> None:
+    try:
+        from media.cli import app as media_app
+
+        app.add_typer(media_app, name="media", help="Probe and prepare media files.")
+    except ImportError:
+        pass
+    try:
+        from emulator.cli import app as emulator_app
+
+        app.add_typer(emulator_app, name="emulator", help="Simulated phones.")
+    except ImportError:
+        pass
+
+
+_mount_optional()
+
+
+def main() -> None:
+    """Entry point: known problems become one `error:` line and a non-zero exit."""
+    from device_agent.client import ControllerError
+    from device_agent.config import ConfigError
+
+    try:
+        app(standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (CliError, ConfigError, ControllerError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        print(
+            f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+            file=sys.stderr,
+        )
+        sys.exit(1)

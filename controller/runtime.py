@@ -1,0 +1,141 @@
+"""Running a whole farm in one process: controller, agent and simulated phones (`farm up`)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from controller.app import create_app
+from controller.config import Settings
+from controller.keys import create_api_key
+from device_agent.agent import DeviceAgent
+from device_agent.config import FarmConfig
+from device_agent.sim import build_sim_phone
+from flows.driver import Driver
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def settings_for(farm: FarmConfig, data_dir: Path | None = None, **overrides: object) -> Settings:
+    """Controller settings with farm.yaml's pacing applied."""
+    kwargs: dict[str, object] = {
+        "min_gap_s": farm.pacing.min_gap_minutes * 60,
+        "daily_cap": farm.pacing.daily_cap,
+    }
+    if data_dir is not None:
+        kwargs["data_dir"] = data_dir
+    kwargs.update(overrides)
+    return Settings(**kwargs)  # type: ignore[arg-type]
+
+
+class ControllerThread:
+    """uvicorn serving the controller on a background thread."""
+
+    def __init__(self, settings: Settings, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.settings = settings
+        self.host = host
+        self.port = port or free_port(host)
+        self.app = create_app(settings)
+        config = uvicorn.Config(
+            self.app, host=host, port=self.port, log_level="warning", lifespan="on"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="controller", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 30) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"controller did not start on {self.url}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+def declare_farm(url: str, ops_key: str, farm: FarmConfig) -> None:
+    """PUT every device and POST every account of farm.yaml (existing accounts are kept)."""
+    headers = {"Authorization": f"Bearer {ops_key}"}
+    with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
+        for agent in farm.agents:
+            for device in agent.devices:
+                body = {"serial": device.serial, "label": device.label, "driver": device.driver}
+                http.put(f"/v1/devices/{device.serial}", json=body).raise_for_status()
+        for account in farm.accounts:
+            body = {
+                "username": account.username,
+                "password": account.resolve_password(),
+                "device": account.device,
+                "timezone": account.timezone,
+            }
+            response = http.post("/v1/accounts", json=body)
+            if response.status_code == 409 and response.json()["error"]["code"] == "username_taken":
+                continue
+            response.raise_for_status()
+
+
+@dataclass
+class LocalFarm:
+    """Controller + the first agent of farm.yaml with in-process simulated phones."""
+
+    farm: FarmConfig
+    data_dir: Path
+    port: int = 0
+    settings_overrides: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.settings = settings_for(self.farm, self.data_dir, **self.settings_overrides)
+        self.controller = ControllerThread(self.settings, self.farm.controller.host, self.port)
+        self.phones: dict[str, Driver] = {}
+        self.keys: dict[str, str] = {}
+        self._stop = threading.Event()
+        self._agent_thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.controller.start()
+        engine = self.controller.app.state.engine
+        for role in ("ops", "scheduler", "agent"):
+            self.keys[role] = create_api_key(engine, role, f"farm-up-{role}")
+        declare_farm(self.controller.url, self.keys["ops"], self.farm)
+        agent_cfg = self.farm.agent(None)
+        for device in agent_cfg.devices:
+            if device.driver != "sim":
+                raise ValueError(
+                    f"farm up runs simulated phones only; {device.serial} is "
+                    f"{device.driver} (run `farm agent` for real phones)"
+                )
+            self.phones[device.serial] = build_sim_phone(device, self.farm)
+        agent = DeviceAgent(
+            self.farm,
+            agent_cfg,
+            api_key=self.keys["agent"],
+            work_dir=self.data_dir / "agent",
+            controller_url=self.controller.url,
+            drivers=self.phones,
+        )
+        self._agent_thread = threading.Thread(
+            target=agent.run, args=(self._stop,), name="agent", daemon=True
+        )
+        self._agent_thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._agent_thread is not None:
+            self._agent_thread.join(timeout=30)
+        self.controller.stop()

@@ -1,0 +1,145 @@
+"""The device agent: registers with the controller, reports phone health, claims jobs for its
+idle phones and hands each to that phone's worker."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import structlog
+
+from device_agent.client import ControllerClient, ControllerError
+from device_agent.config import AgentConfig, DeviceConfig, FarmConfig
+from device_agent.worker import DeviceWorker
+from flows.driver import Driver
+
+VERSION = "0.1.0"
+log = structlog.get_logger()
+
+
+def open_driver(device: DeviceConfig, farm: FarmConfig) -> Driver:
+    """Connect the backend a device is declared with."""
+    if device.driver == "u2":
+        from device_agent.drivers.u2 import U2Driver
+
+        return U2Driver(device.serial)
+    if device.driver == "appium":
+        from device_agent.drivers.appium import AppiumDriver
+
+        return AppiumDriver(device.serial, device.appium_url or "http://127.0.0.1:4723")
+    from device_agent.sim import open_sim_phone
+
+    return open_sim_phone(device, farm)
+
+
+class DeviceAgent:
+    def __init__(
+        self,
+        farm: FarmConfig,
+        config: AgentConfig,
+        *,
+        api_key: str,
+        work_dir: Path,
+        controller_url: str | None = None,
+        drivers: dict[str, Driver] | None = None,
+    ) -> None:
+        self.farm = farm
+        self.config = config
+        self.client = ControllerClient(controller_url or farm.controller.url, api_key)
+        drivers = drivers or {d.serial: open_driver(d, farm) for d in config.devices}
+        self.workers = {
+            d.serial: DeviceWorker(d.serial, drivers[d.serial], self.client, work_dir / d.serial)
+            for d in config.devices
+        }
+        self.lease_ttl_s = 60.0
+        self._stop = threading.Event()
+
+    def _register(self) -> None:
+        devices = [
+            {"serial": d.serial, "label": d.label, "driver": d.driver} for d in self.config.devices
+        ]
+        out = self.client.register(self.config.name, VERSION, devices)
+        self.lease_ttl_s = out["lease_ttl_s"]
+        log.info("agent_registered", agent=self.config.name, devices=len(devices))
+
+    def _device_status(self, serial: str) -> tuple[str, dict]:
+        worker = self.workers[serial]
+        if worker.busy:
+            return "busy", {}
+        health = worker.health()
+        thresholds = self.farm.thresholds
+        problem = health.problem(thresholds.min_battery, thresholds.max_temperature_c)
+        if health.battery is None and health.app_version is None:
+            problem = "offline"
+        report = {
+            "battery": health.battery,
+            "temperature_c": health.temperature_c,
+            "app_version": health.app_version,
+        }
+        return problem or "idle", report
+
+    def heartbeat_once(self) -> None:
+        devices = []
+        for serial in self.workers:
+            status, report = self._device_status(serial)
+            devices.append({"serial": serial, "status": status, **report})
+        self.client.heartbeat(devices)
+
+    def _heartbeat_loop(self) -> None:
+        while not self._stop.wait(max(self.lease_ttl_s / 4, 0.5)):
+            try:
+                self.heartbeat_once()
+            except (ControllerError, OSError) as exc:
+                log.warning("heartbeat_failed", error=str(exc)[:200])
+            except Exception:
+                log.exception("heartbeat_crashed")
+
+    def claim_once(self) -> int:
+        idle = [s for s, w in self.workers.items() if not w.busy]
+        if not idle:
+            return 0
+        leases = self.client.claim(idle)
+        for lease in leases:
+            self.workers[lease["device"]].submit(lease)
+        return len(leases)
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Serve until `stop` is set (or forever)."""
+        if stop is not None:
+            self._stop = stop
+        self._register_with_retry()
+        for worker in self.workers.values():
+            worker.start()
+        self.heartbeat_once()
+        beat = threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True)
+        beat.start()
+        try:
+            while not self._stop.wait(self.config.poll_interval_s):
+                try:
+                    self.claim_once()
+                except ControllerError as exc:
+                    if exc.status == 401:
+                        self._register_with_retry()
+                    else:
+                        log.warning("claim_failed", status=exc.status, code=exc.code)
+                except OSError as exc:
+                    log.warning("controller_unreachable", error=str(exc)[:200])
+        finally:
+            for worker in self.workers.values():
+                worker.stop()
+            beat.join(timeout=5)
+            self.client.close()
+
+    def _register_with_retry(self) -> None:
+        delay = 0.5
+        while not self._stop.is_set():
+            try:
+                self._register()
+                return
+            except (ControllerError, OSError) as exc:
+                log.warning("register_failed", error=str(exc)[:200], retry_in=delay)
+                if isinstance(exc, ControllerError) and exc.status in (401, 403, 422):
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 10)

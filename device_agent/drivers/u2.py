@@ -1,0 +1,52 @@
+"""The Driver protocol over uiautomator2 (which talks adb through adbutils)."""
+
+from __future__ import annotations
+
+import shlex
+
+_KEYS = {"back": "back", "home": "home", "enter": "enter"}
+
+
+class U2Driver:
+    """A real phone or emulator reached by adb serial."""
+
+    def __init__(self, serial: str) -> None:
+        import uiautomator2
+
+        self.serial = serial
+        self._d = uiautomator2.connect(serial)
+
+    def dump_hierarchy(self) -> str:
+        return self._d.dump_hierarchy(compressed=False)
+
+    def tap(self, x: int, y: int) -> None:
+        self._d.click(x, y)
+
+    def type_text(self, text: str) -> None:
+        self._d.send_keys(text)
+
+    def press_key(self, key: str) -> None:
+        self._d.press(_KEYS[key])
+
+    def swipe(self, x1: int, y1: int, x2: int, y2: int, duration: float = 0.2) -> None:
+        self._d.swipe(x1, y1, x2, y2, duration)
+
+    def screenshot(self) -> bytes:
+        import io
+
+        image = self._d.screenshot()
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        return buffer.getvalue()
+
+    def app_start(self, package: str) -> None:
+        self._d.app_start(package)
+
+    def app_stop(self, package: str) -> None:
+        self._d.app_stop(package)
+
+    def push_file(self, local_path: str, remote_path: str) -> None:
+        self._d.push(local_path, remote_path)
+
+    def shell(self, command: str) -> str:
+        return self._d.shell(shlex.split(command)).output

@@ -1,0 +1,217 @@
+"""One worker per phone: runs the leases handed to it, one at a time, and reports back."""
+
+from __future__ import annotations
+
+import base64
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+import flows
+import media
+from device_agent.client import ControllerClient, ControllerError
+from device_agent.health import Health, read_health
+from flows.driver import Driver
+from flows.errors import Evidence, FlowError
+from flows.request import PublishRequest
+
+REMOTE_DIR = "/sdcard/DCIM/igfarm"
+log = structlog.get_logger()
+
+
+class LeaseLost(Exception):
+    """The controller no longer recognises this lease: stop before touching the phone again."""
+
+
+class DeviceWorker:
+    """Owns one phone. A crash inside a job is reported as that job's failure, never more."""
+
+    def __init__(
+        self,
+        serial: str,
+        driver: Driver,
+        client: ControllerClient,
+        work_dir: Path,
+    ) -> None:
+        self.serial = serial
+        self.driver = driver
+        self.client = client
+        self.work_dir = work_dir
+        self.media_dir = work_dir / "downloads"
+        self.cache_dir = work_dir / "prepared"
+        self.media_dir.mkdir(parents=True, exist_ok=True)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        self._busy = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"device-{serial}", daemon=True)
+        self.completed = 0
+
+    @property
+    def busy(self) -> bool:
+        return self._busy.is_set() or not self._queue.empty()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def submit(self, lease: dict[str, Any]) -> None:
+        self._busy.set()
+        self._queue.put(lease)
+
+    def health(self) -> Health:
+        try:
+            return read_health(self.driver)
+        except Exception as exc:  # a phone that cannot answer the shell is offline
+            log.warning("health_read_failed", device=self.serial, error=str(exc)[:200])
+            return Health()
+
+    def _loop(self) -> None:
+        while True:
+            lease = self._queue.get()
+            if lease is None:
+                return
+            self._busy.set()
+            try:
+                self.run(lease)
+            except Exception:
+                log.exception("lease_crashed", device=self.serial, lease=lease.get("token"))
+            finally:
+                self.completed += 1
+                self._busy.clear()
+
+    # --- one lease -------------------------------------------------------------------------
+
+    def run(self, lease: dict[str, Any]) -> None:
+        token = lease["token"]
+        bound = log.bind(job_id=lease["job_id"], lease=token, device=self.serial)
+        bound.info("lease_started", purpose=lease["purpose"], kind=lease["kind"])
+        started = time.monotonic()
+        try:
+            run = self._verify if lease["purpose"] == "verify" else self._publish
+            body = run(lease)
+        except LeaseLost as exc:
+            bound.warning("lease_lost", reason=str(exc))
+            return
+        except FlowError as exc:
+            body = self._failure(exc.code, exc.message, exc.evidence)
+        except media.MediaError as exc:
+            body = self._failure("media_rejected", f"{exc.code}: {exc.message}", None)
+        except Exception as exc:
+            bound.exception("lease_error")
+            body = self._failure("internal_error", f"{type(exc).__name__}: {exc}"[:300], None)
+        body.setdefault("stats", {})["seconds"] = round(time.monotonic() - started, 3)
+        try:
+            self.client.complete(token, body)
+            bound.info("lease_completed", outcome=body["outcome"], code=body.get("error_code"))
+        except ControllerError as exc:
+            bound.warning("complete_refused", status=exc.status, code=exc.code)
+
+    def _failure(self, code: str, message: str, evidence: Evidence | None) -> dict[str, Any]:
+        if evidence is None or (evidence.screenshot_png is None and evidence.hierarchy_xml is None):
+            evidence = self._capture()
+        return {
+            "outcome": "failed",
+            "error_code": code,
+            "error_message": message[:500],
+            "evidence": {
+                "screenshot_png_b64": base64.b64encode(evidence.screenshot_png).decode()
+                if evidence.screenshot_png
+                else None,
+                "hierarchy_xml": evidence.hierarchy_xml,
+            },
+        }
+
+    def _capture(self) -> Evidence:
+        evidence = Evidence()
+        try:
+            evidence.screenshot_png = self.driver.screenshot()
+            evidence.hierarchy_xml = self.driver.dump_hierarchy()
+        except Exception:
+            pass
+        return evidence
+
+    def _event(self, token: int, kind: str, message: str = "", data: dict | None = None) -> None:
+        try:
+            self.client.event(token, kind, message, data)
+        except ControllerError as exc:
+            if exc.status in (404, 409):
+                raise LeaseLost(f"{exc.code}") from None
+            raise
+
+    def _prepare(self, lease: dict[str, Any]) -> list[tuple[Path, str]]:
+        """Download each item (once) and transcode it for the post kind (cached)."""
+        out: list[tuple[Path, str]] = []
+        aspect: float | None = None
+        for item in lease["media"]:
+            source = self.media_dir / item["id"]
+            if not source.exists():
+                self.client.download(item["url"], source)
+            prepared = media.prepare(
+                source, lease["kind"], fit=lease["fit"], cache_dir=self.cache_dir, aspect=aspect
+            )
+            if lease["kind"] == "carousel" and aspect is None:
+                aspect = prepared.info.width / prepared.info.height
+            out.append((prepared.path, prepared.info.kind))
+        return out
+
+    def _push(self, job_id: int, items: list[tuple[Path, str]]) -> list[str]:
+        remote_paths = []
+        for n, (path, kind) in enumerate(items, start=1):
+            ext = "mp4" if kind == "video" else "jpg"
+            remote = f"{REMOTE_DIR}/job{job_id}-{n}.{ext}"
+            self.driver.push_file(str(path), remote)
+            self.driver.shell(
+                f"am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE -d file://{remote}"
+            )
+            remote_paths.append(remote)
+        return remote_paths
+
+    def _cleanup(self, remote_paths: list[str]) -> None:
+        for remote in remote_paths:
+            try:
+                self.driver.shell(f"rm -f {remote}")
+                self.driver.shell(
+                    "am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE "
+                    f"-d file://{remote}"
+                )
+            except Exception:
+                log.warning("cleanup_failed", device=self.serial, path=remote)
+
+    def _publish(self, lease: dict[str, Any]) -> dict[str, Any]:
+        token = lease["token"]
+        self._event(token, "started", f"on {self.serial}")
+        items = self._prepare(lease)
+        remote_paths = self._push(lease["job_id"], items)
+        try:
+            request = PublishRequest(
+                kind=lease["kind"],
+                username=lease["account"],
+                caption=lease["caption"],
+                media_types=[kind for _, kind in items],  # type: ignore[misc]
+                remote_paths=remote_paths,
+                marker=lease["marker"],
+            )
+
+            def point_of_no_return() -> None:
+                self._event(token, "point_of_no_return", "about to tap Share")
+
+            stats = flows.publish(self.driver, request, point_of_no_return)
+        finally:
+            self._cleanup(remote_paths)
+        return {
+            "outcome": "published",
+            "stats": {"dumps": stats.dumps, "taps": stats.taps, "steps": stats.steps},
+        }
+
+    def _verify(self, lease: dict[str, Any]) -> dict[str, Any]:
+        found = flows.verify_post(
+            self.driver, lease["account"], lease["marker"], len(lease["media"])
+        )
+        return {"outcome": "verified_published" if found else "verified_absent"}

@@ -1,0 +1,188 @@
+"""Account flows: make sure the right account is active (switching if needed) and check it.
+
+`switch_account` opens the own profile, reads the username in the action bar, and when it is
+not the wanted one opens the account switcher (tap on the username) and picks the account;
+Instagram keeps up to five accounts logged in per app. `preflight` reports whether an account
+can publish at all: logged in as the right user, public, no challenge or two-factor prompt
+pending, at least five posts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flows.driver import Driver
+from flows.engine import Engine, Outcome, Screen
+from flows.errors import Evidence, FlowError
+from flows.request import FlowStats
+from flows.selectors import normalize
+
+MIN_POSTS = 5
+CREATION_SCREENS = frozenset(
+    {"gallery", "edit", "composer", "caption_editor", "destinations", "story_camera", "story_share"}
+)
+FEED_SCREENS = frozenset({"home_feed", "uploading", "upload_failed", "post_view"})
+MAX_BACKS = 8
+
+
+def same_user(shown: str, username: str) -> bool:
+    return normalize(shown).lstrip("@") == normalize(username).lstrip("@")
+
+
+def profile_username(screen: Screen) -> str | None:
+    node = screen.find("profile_title")
+    return node.text.strip() if node is not None and node.text.strip() else None
+
+
+class EnsureAccount:
+    """Goal: the own profile of `username` is on screen."""
+
+    name = "making sure the right account is active"
+
+    def __init__(self, username: str) -> None:
+        self.username = username
+        self.switcher_opened = 0
+        self.backs = 0
+        self.active: str | None = None
+        self.screen: Screen | None = None  # the profile, once reached
+
+    def step(self, engine: Engine, screen: Screen) -> Outcome:
+        name = screen.name
+        if name == "profile":
+            shown = profile_username(screen)
+            self.active = shown
+            if shown is not None and same_user(shown, self.username):
+                self.screen = screen
+                return Outcome.DONE
+            if self.switcher_opened >= 2:
+                raise engine.fail(
+                    "account_wrong_user",
+                    f"logged in as {shown!r}, could not switch to {self.username!r}",
+                )
+            self.switcher_opened += 1
+            if not engine.tap_element(screen, "title_chevron", "profile_title"):
+                raise engine.unexpected(screen, "looking for the account switcher")
+            return Outcome.CONTINUE
+        if name == "account_switcher":
+            for row in screen.find_all("account_row"):
+                if same_user(row.text or row.content_desc, self.username):
+                    engine.tap(row)
+                    return Outcome.CONTINUE
+            raise engine.fail(
+                "account_wrong_user",
+                f"{self.username!r} is not among the accounts logged in on this phone",
+            )
+        if name in FEED_SCREENS:
+            if name == "post_view" or not engine.tap_element(screen, "profile_tab"):
+                return self._back(engine, screen)
+            return Outcome.CONTINUE
+        if name in CREATION_SCREENS:
+            return self._back(engine, screen)
+        raise engine.unexpected(screen, self.name)
+
+    def _back(self, engine: Engine, screen: Screen) -> Outcome:
+        """Leftovers of an earlier run (an open composer, a post): back out, discarding."""
+        self.backs += 1
+        if self.backs > MAX_BACKS:
+            raise engine.unexpected(screen, "backing out to the profile")
+        engine.press("back")
+        return Outcome.CONTINUE
+
+
+def switch_account(
+    driver: Driver,
+    username: str,
+    *,
+    deadline_s: float = 60,
+    step_budget: int = 20,
+    poll_s: float = 1.0,
+) -> FlowStats:
+    """Make `username` the active account (it must be one of the app's logged-in accounts)."""
+    engine = Engine(driver, deadline_s=deadline_s, step_budget=step_budget, poll_s=poll_s)
+    engine.run(EnsureAccount(username))
+    return engine.stats
+
+
+@dataclass
+class PreflightResult:
+    """Whether an account can publish. `problems` holds error codes of flows.errors."""
+
+    username: str
+    logged_in: bool = False
+    active_username: str | None = None
+    is_private: bool | None = None
+    post_count: int | None = None
+    two_factor_enabled: bool | None = None  # None: no prompt seen (the UI does not say more)
+    challenge_pending: bool = False
+    problems: list[str] = field(default_factory=list)
+    evidence: Evidence | None = None
+    stats: FlowStats = field(default_factory=FlowStats)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+_COUNT = re.compile(r"(\d[\d.,\s\u202f\u00a0]*)([kKmM]?)")
+
+
+def parse_count(text: str) -> int | None:
+    """`1,234` / `1.234` / `1 234` / `12K` / `1.2M` → int."""
+    m = _COUNT.search(text or "")
+    if not m:
+        return None
+    digits, suffix = m.group(1).strip(), m.group(2).lower()
+    if suffix:
+        value = float(digits.replace(",", ".").replace(" ", ""))
+        return int(value * (1000 if suffix == "k" else 1_000_000))
+    return int(re.sub(r"\D", "", digits))
+
+
+_ACCOUNT_CODES = {
+    "auth_login_required",
+    "auth_challenge_required",
+    "auth_two_factor_enabled",
+    "account_wrong_user",
+}
+
+
+def preflight(
+    driver: Driver,
+    username: str,
+    *,
+    deadline_s: float = 60,
+    step_budget: int = 20,
+    poll_s: float = 1.0,
+) -> PreflightResult:
+    """Check the account on the phone; account problems are reported, device problems raised."""
+    result = PreflightResult(username=username)
+    engine = Engine(driver, deadline_s=deadline_s, step_budget=step_budget, poll_s=poll_s)
+    result.stats = engine.stats
+    ensure = EnsureAccount(username)
+    try:
+        engine.run(ensure)
+    except FlowError as err:
+        if err.code not in _ACCOUNT_CODES:
+            raise
+        result.problems.append(err.code)
+        result.evidence = err.evidence
+        result.logged_in = err.code not in {"auth_login_required"}
+        result.challenge_pending = err.code == "auth_challenge_required"
+        result.two_factor_enabled = True if err.code == "auth_two_factor_enabled" else None
+        result.active_username = ensure.active
+        return result
+    result.logged_in = True
+    result.active_username = ensure.active
+    ui = ensure.screen
+    assert ui is not None
+    count_node = ui.find("post_count")
+    result.post_count = parse_count(count_node.text) if count_node is not None else None
+    result.is_private = ui.has("private_empty") or ui.has("private_lock")
+    if result.is_private:
+        result.problems.append("account_private")
+    if result.post_count is not None and result.post_count < MIN_POSTS:
+        result.problems.append("account_too_few_posts")
+    if result.problems:
+        result.evidence = engine.evidence()
+    return result
