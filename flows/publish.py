@@ -52,15 +52,17 @@ def validate(request: PublishRequest) -> None:
         raise FlowError("media_rejected", problem)
 
 
-def keyboard_shown(screen: Screen) -> bool:
-    if screen.has("keyboard"):
-        return True
-    return any(
-        hint in node.package
+def keyboard_top(screen: Screen) -> int | None:
+    """Top edge of the soft keyboard when the dump shows one (its window is another package)."""
+    tops = [
+        node.bounds.top
         for node in screen.ui.nodes
-        if node.package
-        for hint in KEYBOARD_PACKAGE_HINTS
-    )
+        if node.package and any(hint in node.package for hint in KEYBOARD_PACKAGE_HINTS)
+    ]
+    if not tops:
+        node = screen.find("keyboard")
+        return node.bounds.top if node is not None else None
+    return min(tops)
 
 
 class Compose:
@@ -208,9 +210,11 @@ class Compose:
         assert field is not None
         if self.request.caption and not self.caption_present(field.text):
             return self._type_caption(engine, screen)
-        if keyboard_shown(screen):
-            return self._back(engine, screen, "hiding the keyboard")
         share = screen.find("share")
+        kb_top = keyboard_top(screen)
+        if kb_top is not None and (share is None or share.bounds.bottom > kb_top):
+            # the keyboard may cover the footer: a tap there would type, not share
+            return self._back(engine, screen, "hiding the keyboard")
         if share is not None:
             engine.share(share)
             return Outcome.DONE

@@ -232,6 +232,8 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "es": ["Esta cuenta es privada"],
         "fr": ["Ce compte est privé"],
     },
+    "more": {"en": ["more"], "es": ["más"], "fr": ["plus"]},
+    "n_of_m": {"en": ["of"], "es": ["de"], "fr": ["sur"]},
     "posts_word": {
         "en": ["posts", "post"],
         "es": ["publicaciones", "publicación"],
@@ -304,7 +306,15 @@ _ELEMENTS = [
         package=IG,
     ),
     # -- upload
-    el("pending_row", ids=("row_pending_container",), texts=("posting",), package=IG),
+    el(
+        "pending_row",
+        ids=("row_pending_container", "reel_upload_progress"),
+        texts=("posting",),
+        package=IG,
+    ),
+    # a story uploads in the tray: the own avatar's content-desc says "Your story. Posting…"
+    el("story_posting", descs=("posting",), match="contains", package=IG),
+    el("story_failed", descs=("upload_failed",), match="contains", package=IG),
     el("pending_retry", ids=("row_pending_media_reshare_button",), package=IG),
     el("upload_failed_text", texts=("upload_failed",), match="prefix", package=IG),
     el("no_connection", texts=("no_connection",), package=IG),
@@ -350,6 +360,10 @@ _ELEMENTS = [
         package=IG,
     ),
     el("story_ring", ids=("reel_ring",), package=IG),
+    el("private_lock", ids=("action_bar_title_lock",), package=IG),
+    el("carousel_count", ids=("carousel_page_indicator",), package=IG),
+    el("carousel_index", ids=("carousel_index_indicator_text_view",), package=IG),
+    el("more_word", texts=("more",), package=IG),
     # -- interruptions
     el(
         "perm_allow_all",

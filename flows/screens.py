@@ -100,8 +100,8 @@ SCREENS: list[ScreenSpec] = [
     # a spinner in place of the screen: wait (slow network, cold start)
     ScreenSpec("loading", "wait", any_of=("loading",)),
     # -- the publish path (overlays first)
-    ScreenSpec("upload_failed", any_of=("pending_retry", "upload_failed_text")),
-    ScreenSpec("uploading", any_of=("pending_row",)),
+    ScreenSpec("upload_failed", any_of=("pending_retry", "upload_failed_text", "story_failed")),
+    ScreenSpec("uploading", any_of=("pending_row", "story_posting")),
     ScreenSpec("story_share", any_of=("your_story",), none_of=("tab_bar", "reels_tray")),
     ScreenSpec("caption_editor", all_of=("caption", "caption_done"), none_of=("share",)),
     ScreenSpec("composer", any_of=("caption",)),
@@ -113,7 +113,7 @@ SCREENS: list[ScreenSpec] = [
     ),
     ScreenSpec("account_switcher", any_of=("account_row",)),
     ScreenSpec("profile", any_of=("profile_tabs", "post_count", "profile_header", "private_empty")),
-    ScreenSpec("post_view", any_of=("post_caption",)),
+    ScreenSpec("post_view", any_of=("post_caption",), none_of=("title_logo", "reels_tray")),
     ScreenSpec("home_feed", any_of=("title_logo", "reels_tray", "feed_tab", "tab_bar")),
 ]
 

@@ -147,8 +147,18 @@ def open_image(path: Path) -> Image.Image:
 
 
 def orientation_of(im: Image.Image) -> int:
+    """The EXIF orientation (1..8). For PNG only an eXIf chunk ahead of the pixels counts:
+    Pillow would otherwise inflate the whole image to look for one after them."""
     try:
-        value = int(im.getexif().get(ORIENTATION_TAG, 1))
+        if im.format == "PNG":
+            raw = im.info.get("exif")
+            if not raw:
+                return 1
+            exif = Image.Exif()
+            exif.load(raw)
+        else:
+            exif = im.getexif()
+        value = int(exif.get(ORIENTATION_TAG, 1))
     except Exception:  # a broken EXIF block is no reason to refuse the picture
         return 1
     return value if value in ROTATION_OF_ORIENTATION else 1

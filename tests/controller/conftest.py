@@ -26,14 +26,17 @@ class Api:
     def upload(self, seed: int = 0, width: int = 1080, height: int = 1080) -> str:
         data = jpeg_bytes(width, height, seed)
         r = self.client.post(
-            "/v1/media", files={"file": ("a.jpg", data, "image/jpeg")}, headers=self.as_("scheduler")
+            "/v1/media",
+            files={"file": ("a.jpg", data, "image/jpeg")},
+            headers=self.as_("scheduler"),
         )
         assert r.status_code in (200, 201), r.text
         return r.json()["id"]
 
     def device(self, serial: str = "sim-01") -> None:
         r = self.client.put(
-            f"/v1/devices/{serial}", json={"serial": serial, "driver": "sim"},
+            f"/v1/devices/{serial}",
+            json={"serial": serial, "driver": "sim"},
             headers=self.as_("ops"),
         )
         assert r.status_code == 200, r.text
@@ -55,16 +58,28 @@ class Api:
         assert r.status_code == 200, r.text
         return r.json()["token"]
 
-    def job(self, media: list[str], *, account: str = "acme.shop", kind: str = "feed",
-            when: str = "2020-01-01T00:00:00+00:00", key: str | None = None,
-            caption: str = "hello") -> dict:
+    def job(
+        self,
+        media: list[str],
+        *,
+        account: str = "acme.shop",
+        kind: str = "feed",
+        when: str = "2020-01-01T00:00:00+00:00",
+        key: str | None = None,
+        caption: str = "hello",
+    ) -> dict:
         headers = self.as_("scheduler")
         if key:
             headers["Idempotency-Key"] = key
         r = self.client.post(
             "/v1/jobs",
-            json={"account": account, "kind": kind, "media": media, "caption": caption,
-                  "scheduled_at": when},
+            json={
+                "account": account,
+                "kind": kind,
+                "media": media,
+                "caption": caption,
+                "scheduled_at": when,
+            },
             headers=headers,
         )
         assert r.status_code in (200, 201), r.text
@@ -87,6 +102,8 @@ def api(settings: Settings) -> Iterator[Api]:
     app = create_app(settings, run_scheduler=False)
     with TestClient(app) as client:
         engine = app.state.engine
-        keys = {role: create_api_key(engine, role, f"test-{role}")
-                for role in ("ops", "scheduler", "agent")}
+        keys = {
+            role: create_api_key(engine, role, f"test-{role}")
+            for role in ("ops", "scheduler", "agent")
+        }
         yield Api(client, keys)

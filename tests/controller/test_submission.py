@@ -67,8 +67,13 @@ def test_timezone_name_is_echoed_back(api: Api) -> None:
     api.account()
     r = api.client.post(
         "/v1/jobs",
-        json={"account": "acme.shop", "kind": "feed", "media": [api.upload()],
-              "scheduled_at": "2030-01-15T09:00:00", "timezone": "America/New_York"},
+        json={
+            "account": "acme.shop",
+            "kind": "feed",
+            "media": [api.upload()],
+            "scheduled_at": "2030-01-15T09:00:00",
+            "timezone": "America/New_York",
+        },
         headers=api.as_("scheduler"),
     )
     assert r.status_code == 201, r.text
@@ -83,8 +88,13 @@ def test_spring_forward_gap_is_refused(api: Api) -> None:
     api.account()
     r = api.client.post(
         "/v1/jobs",
-        json={"account": "acme.shop", "kind": "feed", "media": [api.upload()],
-              "scheduled_at": "2030-03-31T02:30:00", "timezone": "Europe/Madrid"},
+        json={
+            "account": "acme.shop",
+            "kind": "feed",
+            "media": [api.upload()],
+            "scheduled_at": "2030-03-31T02:30:00",
+            "timezone": "Europe/Madrid",
+        },
         headers=api.as_("scheduler"),
     )
     assert r.status_code == 422 and _error(r) == "nonexistent_local_time"
@@ -94,13 +104,20 @@ def test_bad_submissions_get_precise_codes_and_write_nothing(api: Api) -> None:
     api.device()
     api.account()
     media = api.upload()
-    base = {"account": "acme.shop", "kind": "feed", "media": [media],
-            "scheduled_at": "2030-01-01T00:00:00Z"}
+    base = {
+        "account": "acme.shop",
+        "kind": "feed",
+        "media": [media],
+        "scheduled_at": "2030-01-01T00:00:00Z",
+    }
     cases = {
         "account_not_found": {**base, "account": "nobody"},
         "timezone_required": {**base, "scheduled_at": "2030-01-01T00:00:00"},
-        "unknown_timezone": {**base, "scheduled_at": "2030-01-01T00:00:00",
-                             "timezone": "Mars/Olympus"},
+        "unknown_timezone": {
+            **base,
+            "scheduled_at": "2030-01-01T00:00:00",
+            "timezone": "Mars/Olympus",
+        },
         "media_not_found": {**base, "media": ["0" * 64]},
         "carousel_item_count": {**base, "kind": "carousel"},
         "missing_field": {k: v for k, v in base.items() if k != "kind"},
@@ -110,8 +127,11 @@ def test_bad_submissions_get_precise_codes_and_write_nothing(api: Api) -> None:
         r = api.client.post("/v1/jobs", json=body, headers=api.as_("scheduler"))
         assert r.status_code == 422, (code, r.text)
         assert _error(r) == code, (code, r.text)
-    r = api.client.post("/v1/jobs", content=b"{not json", headers={
-        **api.as_("scheduler"), "content-type": "application/json"})
+    r = api.client.post(
+        "/v1/jobs",
+        content=b"{not json",
+        headers={**api.as_("scheduler"), "content-type": "application/json"},
+    )
     assert r.status_code == 422 and _error(r) == "invalid_json"
     assert _count(api, Job) == 0
 
@@ -153,8 +173,13 @@ def test_idempotent_submission(api: Api) -> None:
     assert _count(api, Job) == 1
     r = api.client.post(
         "/v1/jobs",
-        json={"account": "acme.shop", "kind": "feed", "media": [media], "caption": "other",
-              "scheduled_at": "2020-01-01T00:00:00+00:00"},
+        json={
+            "account": "acme.shop",
+            "kind": "feed",
+            "media": [media],
+            "caption": "other",
+            "scheduled_at": "2020-01-01T00:00:00+00:00",
+        },
         headers={**api.as_("scheduler"), "Idempotency-Key": "order-42"},
     )
     assert r.status_code == 422 and _error(r) == "idempotency_conflict"

@@ -1,0 +1,1 @@
+"""The simulated Instagram app (screens, dialogs, uploads) that runs on a `SimPhone`."""
