@@ -1,1 +1,27 @@
-"""igfarm flows."""
+"""igfarm flows: UI automation of the Instagram app over the `Driver` protocol.
+
+Public API:
+    publish(driver, request, on_point_of_no_return, *, deadline_s=180, step_budget=60) -> FlowStats
+    switch_account(driver, username) -> FlowStats
+    preflight(driver, username) -> PreflightResult
+    verify_post(driver, username, marker, item_count) -> bool
+"""
+
+from flows.account import PreflightResult, preflight, switch_account
+from flows.errors import ERROR_KINDS, Evidence, FlowError
+from flows.publish import publish
+from flows.request import FlowStats, PublishRequest
+from flows.verify import verify_post
+
+__all__ = [
+    "ERROR_KINDS",
+    "Evidence",
+    "FlowError",
+    "FlowStats",
+    "PreflightResult",
+    "PublishRequest",
+    "preflight",
+    "publish",
+    "switch_account",
+    "verify_post",
+]

@@ -100,6 +100,9 @@ class Engine:
         self.relaunches = 0
         self.last_xml: str | None = None
         self._last_interrupt: tuple[str, int] = ("", 0)
+        # the screen an intention finished on, reused by the next intention when nothing
+        # touched the phone since (saves a dump between intentions)
+        self._still_current: Screen | None = None
 
     # -- evidence and errors -------------------------------------------------------------
     def evidence(self) -> Evidence:
@@ -149,6 +152,7 @@ class Engine:
         self.tap_xy(x, y)
 
     def tap_xy(self, x: int, y: int) -> None:
+        self._still_current = None
         self._call("tap", lambda: self.driver.tap(x, y))
         self.stats.taps += 1
         if self.settle_s:
@@ -164,12 +168,15 @@ class Engine:
         return False
 
     def type_text(self, text: str) -> None:
+        self._still_current = None
         self._call("type_text", lambda: self.driver.type_text(text))
 
     def press(self, key: str) -> None:
+        self._still_current = None
         self._call("press_key", lambda: self.driver.press_key(key))
 
     def shell(self, command: str) -> str:
+        self._still_current = None
         return self._call("shell", lambda: self.driver.shell(command))
 
     def relaunch(self) -> None:
@@ -181,7 +188,7 @@ class Engine:
             raise
         except Exception as exc:  # a backend without `am`: use the driver's own call
             out = f"Error: {exc}"
-        if out.lower().startswith("error") or "exception" in out.lower():
+        if "error" in out.lower() or "exception" in out.lower():  # e.g. activity renamed
             self._call("app_start", lambda: self.driver.app_start(INSTAGRAM_PACKAGE))
         if self.settle_s:
             self.sleep(self.settle_s)
@@ -205,7 +212,7 @@ class Engine:
                 raise self.fail(
                     "timeout", f"step budget ({self.step_budget}) spent on {intention.name}"
                 )
-            screen = self.read()
+            screen, self._still_current = self._still_current or self.read(), None
             spec = screen.spec
             if spec.kind == "failure":
                 assert spec.code is not None
@@ -220,9 +227,11 @@ class Engine:
             self._last_interrupt = ("", 0)
             if spec is UNKNOWN:
                 raise self.fail("ui_unrecognized", f"unknown screen while {intention.name}")
+            self._still_current = screen  # any action of the step clears it
             outcome = intention.step(self, screen)
             if outcome is Outcome.DONE:
                 return
+            self._still_current = None
             if outcome is Outcome.WAIT:
                 self.sleep(self.poll_s)
             else:

@@ -52,13 +52,14 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "fr": ["Amis proches", "Abonnés"],
     },
     "caption_hint": {
-        "en": ["Write a caption", "Add a caption...", "Write a caption..."],
+        "en": ["Write a caption", "Write a caption...", "Add a caption..."],
         "es": [
+            "Escribe un pie de foto",
             "Escribe un pie de foto...",
             "Añade un pie de foto...",
             "Escribe una descripción...",
         ],
-        "fr": ["Écrivez une légende...", "Ajouter une légende..."],
+        "fr": ["Écrivez une légende", "Écrivez une légende...", "Ajoutez une légende..."],
     },
     "confirm": {"en": ["OK", "Done"], "es": ["OK", "Aceptar", "Listo"], "fr": ["OK", "Terminé"]},
     "select_multiple": {
