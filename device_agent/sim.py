@@ -19,9 +19,8 @@ def fault_plan(device: DeviceConfig):  # type: ignore[no-untyped-def]
 
 def build_sim_phone(device: DeviceConfig, farm: FarmConfig):  # type: ignore[no-untyped-def]
     """A new in-process simulated phone with the device's accounts logged in."""
-    from emulator.phone import SimPhone
-
     from emulator.accounts import SimAccount
+    from emulator.phone import SimPhone
 
     accounts = [
         SimAccount(username=a.username, password=a.resolve_password(), posts=a.existing_posts)

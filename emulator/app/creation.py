@@ -97,18 +97,21 @@ def grid(
     rows = (len(items) + columns - 1) // columns
     limit = max(0, rows * size - (area[3] - area[1]))
     view.on_scroll = lambda dx, dy: screen.scroll_by(dx, dy, limit)
+    multi = numbers is not None
     numbers = numbers or {}
     for i, item in enumerate(items):
         r, c = divmod(i, columns)
         y = area[1] + r * size
         b = (c * size, y, (c + 1) * size if c < columns - 1 else W, y + size)
         number = numbers.get(item.path)
-        selected = number is not None or item.path == previewed
+        if not multi and item.path == previewed:
+            number = 1
+        selected = number is not None
         cell = Node(FRAME, "", bounds=b, clickable=True, focusable=True, long_clickable=True, selected=selected, on_tap=lambda it=item: on_tap(it))  # fmt: skip
         cell.add(Node(FRAME, "gallery_grid_item_thumbnail", desc=thumb_desc(screen, item, number), bounds=b, selected=selected))  # fmt: skip
         if item.kind == "video":
             cell.add(text_view("gallery_grid_item_duration", _duration(item), (b[2] - 120, b[3] - 60, b[2] - 10, b[3] - 10)))  # fmt: skip
-        if numbers:
+        if multi:
             cell.add(text_view("gallery_grid_item_selection_circle", str(number) if number else "", (b[2] - 80, b[1] + 10, b[2] - 10, b[1] + 80)))  # fmt: skip
         shifted = clip_tree(shift(cell, screen.scroll), area)
         if shifted is not None:
