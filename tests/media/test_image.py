@@ -85,9 +85,9 @@ def test_exif_orientation_is_applied_and_gps_stripped(tmp_path: Path) -> None:
     assert not out.getexif()
     # the red corner, top-left as stored, is top-right once turned clockwise
     content_left = (1080 - 900) // 2
-    r, g, b = out.getpixel((content_left + 900 - 50, 50))
+    r, _g, b = out.getpixel((content_left + 900 - 50, 50))
     assert r > 200 and b < 60
-    r, g, b = out.getpixel((content_left + 50, 50))
+    r, _g, b = out.getpixel((content_left + 50, 50))
     assert b > 200 and r < 60
 
 

@@ -1,0 +1,114 @@
+"""Media pipeline benchmark: prints one JSON document.
+
+- video: for a 1080p and a 4K clip made on the fly, the wall time of `media.prepare` against the
+  same ffmpeg command run bare in the same process (`ratio_to_ffmpeg`, goal <= 1.10). Our time
+  includes everything a caller pays: hashing the source, probing, encoding, probing and hashing
+  the output, the atomic rename. Runs alternate (bare, ours, bare, ours ...) and the best of
+  each is kept, so a noisy neighbour hurts both sides alike.
+- images: 12 MP JPEGs prepared for feed and story, in images per second.
+- ffmpeg_python: the cost of importing ffmpeg-python, which we do not use (see docs/media.md).
+
+Usage: python bench/media.py [--seconds 6] [--repeats 2] [--images 8] [--kind reel]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on sys.path and its name would hide the
+# `media` package: drop that folder before importing it.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+
+from media import ffmpeg, pipeline, probe  # noqa: E402
+from media.layout import plan  # noqa: E402
+from media.profiles import PROFILES  # noqa: E402
+from media.samples import make_sample_image, make_sample_video  # noqa: E402
+from media.video import encode_args, encode_timeout  # noqa: E402
+
+
+def bench_video(src: Path, kind: str, repeats: int, work: Path) -> dict[str, object]:
+    info = probe(src)
+    profile = PROFILES[kind]
+    layout = plan((info.width, info.height), profile, video=True)
+    bare_out = work / f"bare-{src.stem}.mp4"
+    args = encode_args(
+        src,
+        info,
+        layout,
+        bare_out,
+        max_seconds=profile.video_max_seconds,
+        pad_color=profile.video_pad_color,
+    )
+    bare, ours = [], []
+    for i in range(repeats):
+        started = time.perf_counter()
+        run = ffmpeg.run(args, timeout=encode_timeout(info.duration or 60))
+        bare.append(time.perf_counter() - started)
+        assert run.returncode == 0, run.stderr
+        started = time.perf_counter()
+        done = pipeline.prepare(src, kind, out=work / f"ours-{src.stem}-{i}.mp4")
+        ours.append(time.perf_counter() - started)
+    return {
+        "source": f"{info.width}x{info.height}",
+        "seconds": info.duration,
+        "kind": kind,
+        "output": f"{done.info.width}x{done.info.height}",
+        "output_bytes": done.info.bytes,
+        "ffmpeg_s": round(min(bare), 3),
+        "pipeline_s": round(min(ours), 3),
+        "ratio_to_ffmpeg": round(min(ours) / min(bare), 3),
+        "realtime_factor": round((info.duration or 0) / min(ours), 2),
+    }
+
+
+def bench_images(count: int, work: Path) -> dict[str, object]:
+    sources = [make_sample_image(work / f"p{i}.jpg", 4000, 3000, seed=i) for i in range(count)]
+    result: dict[str, object] = {"source": "4000x3000 JPEG (12 MP)", "count": count}
+    for kind in ("feed", "story"):
+        started = time.perf_counter()
+        for i, src in enumerate(sources):
+            pipeline.prepare(src, kind, out=work / f"o{i}.jpg")
+        result[f"{kind}_images_per_s"] = round(count / (time.perf_counter() - started), 2)
+    return result
+
+
+def import_ms(module: str) -> float:
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    best = min(
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout)
+        for _ in range(3)
+    )
+    return round(best * 1000, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--images", type=int, default=8)
+    parser.add_argument("--kind", default="reel", choices=sorted(PROFILES))
+    opts = parser.parse_args()
+    binary = ffmpeg.find()
+    report: dict[str, object] = {
+        "ffmpeg": {"origin": binary.origin, "version": binary.version},
+        "video": [],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for name, (w, h) in {"1080p": (1920, 1080), "4k": (3840, 2160)}.items():
+            clip = make_sample_video(work / f"{name}.mp4", opts.seconds, w, h, seed=len(name))
+            entry = bench_video(clip, opts.kind, opts.repeats, work)
+            report["video"].append({"clip": name, **entry})  # type: ignore[union-attr]
+        report["images"] = bench_images(opts.images, work)
+    report["import_ms"] = {"media": import_ms("media"), "ffmpeg_python": import_ms("ffmpeg")}
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
