@@ -2,33 +2,63 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import structlog
 from apscheduler.schedulers.background import BackgroundScheduler
 from fastapi import FastAPI
+from sqlmodel import Session
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from controller import dispatcher
+from controller import approvals, dispatcher, health, webhooks
 from controller.config import Settings
 from controller.db import make_engine, migrate, session_scope
 from controller.errors import install_error_handlers
-from controller.routes import agents, devices, jobs, media
-from controller.security import SecretBox, load_or_create_keys
+from controller.routes import accounts, agents, batch, devices, jobs, media, status
+from controller.routes import webhooks as webhook_routes
+from controller.security import SecretBox
 
 log = structlog.get_logger()
 
+TICKS: dict[str, Callable[[Session, FastAPI], object]] = {
+    "sweep": lambda s, app: dispatcher.sweep(s, app.state.settings),
+    "dispatch": lambda s, app: dispatcher.dispatch(s, app.state.settings),
+    "approvals": lambda s, _: approvals.expire_pending(s),
+    "offline": lambda s, app: health.mark_silent_offline(s, app.state.settings),
+    "webhooks": lambda s, app: webhooks.deliver_due(s, app.state.settings, app.state.secrets),
+}
 
-def _tick(app: FastAPI, name: str) -> None:
-    settings: Settings = app.state.settings
+
+def run_tick(app: FastAPI, name: str) -> None:
+    """One pass of a background job, in its own transaction; errors are logged, not raised."""
     try:
         with session_scope(app.state.engine) as session:
-            if name == "sweep":
-                dispatcher.sweep(session, settings)
-            else:
-                dispatcher.dispatch(session, settings)
+            TICKS[name](session, app)
     except Exception:
         log.exception("background_job_failed", job=name)
+
+
+class RequestContext:
+    """ASGI middleware: every log line of a request carries its request id, method and path."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        given = headers.get(b"x-request-id", b"").decode("latin-1")[:64]
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(
+            request_id=given or uuid.uuid4().hex[:16],
+            method=scope.get("method", ""),
+            path=scope.get("path", ""),
+        )
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) -> FastAPI:
@@ -40,9 +70,9 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         scheduler = None
         if run_scheduler:
             scheduler = BackgroundScheduler(timezone="UTC")
-            for name in ("sweep", "dispatch"):
+            for name in TICKS:
                 scheduler.add_job(
-                    _tick,
+                    run_tick,
                     "interval",
                     seconds=settings.dispatch_interval_s,
                     args=[app, name],
@@ -59,21 +89,22 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
 
     app = FastAPI(
         title="igfarm controller",
-        version="0.1.0",
-        description="Publish jobs to Instagram through a farm of phones.",
+        version="0.2.0",
+        description=(
+            "Publish jobs to Instagram through a farm of phones. Authenticate with "
+            "`Authorization: Bearer <key>`; keys have a role (`scheduler`, `ops`, `agent`). "
+            'Every error is `{"error": {"code": ..., "message": ...}}` with a stable code.'
+        ),
         lifespan=lifespan,
     )
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate(settings.database_url)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
-    app.state.secrets = SecretBox(load_or_create_keys(settings.secret_keys, settings.data_dir))
+    app.state.secrets = SecretBox.for_settings(settings)
     install_error_handlers(app)
-    for module in (media, devices, jobs, agents):
+    for module in (media, devices, accounts, batch, jobs, agents, webhook_routes, status):
         app.include_router(module.router)
 
-    @app.get("/healthz", tags=["status"])
-    def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
+    app.add_middleware(RequestContext)
     return app

@@ -20,6 +20,11 @@ class Settings:
     retry_backoff_s: float = 30.0
     min_gap_s: float = 0.0
     daily_cap: int = 0
+    webhook_backoff_s: float = 10.0
+    webhook_max_attempts: int = 8
+    webhook_timeout_s: float = 5.0
+    device_offline_after_s: float = 120.0
+    max_batch_bytes: int = 4 * 1024 * 1024
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -34,6 +39,8 @@ class Settings:
             ("FARM_DISPATCH_INTERVAL", "dispatch_interval_s"),
             ("FARM_LEASE_TTL", "lease_ttl_s"),
             ("FARM_RETRY_BACKOFF", "retry_backoff_s"),
+            ("FARM_WEBHOOK_BACKOFF", "webhook_backoff_s"),
+            ("FARM_DEVICE_OFFLINE_AFTER", "device_offline_after_s"),
         ):
             if os.environ.get(name):
                 setattr(self, attr, float(os.environ[name]))

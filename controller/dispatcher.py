@@ -14,7 +14,7 @@ from datetime import timedelta
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import lifecycle
+from controller import accounts, lifecycle
 from controller.config import Settings
 from controller.models import Account, Device, Job, Lease
 from controller.timeutil import utcnow
@@ -24,21 +24,23 @@ ACTOR = "controller:dispatcher"
 
 
 def _paced_out(session: Session, account: Account, settings: Settings) -> bool:
-    """True when the account posted too recently or hit its daily cap."""
+    """True when the account posted too recently or hit its daily cap (its own limits, else
+    farm.yaml's)."""
     now = utcnow()
-    if settings.min_gap_s > 0:
+    min_gap_s, daily_cap = accounts.pacing(account, settings)
+    if min_gap_s > 0:
         last = session.exec(
             select(func.max(Job.published_at)).where(Job.account_id == account.id)
         ).one()
-        if last is not None and (now - last).total_seconds() < settings.min_gap_s:
+        if last is not None and (now - last).total_seconds() < min_gap_s:
             return True
-    if settings.daily_cap > 0:
+    if daily_cap > 0:
         count = session.exec(
             select(func.count())
             .select_from(Job)
             .where(Job.account_id == account.id, Job.published_at >= now - timedelta(days=1))
         ).one()
-        if count >= settings.daily_cap:
+        if count >= daily_cap:
             return True
     return False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -45,8 +46,9 @@ _STATUS_CODES = {
 }
 
 
-def _describe_validation(exc: RequestValidationError) -> tuple[str, str]:
-    first = exc.errors()[0] if exc.errors() else {}
+def describe_validation(errors: Sequence[Any]) -> tuple[str, str]:
+    """(code, message) for the first of pydantic's validation errors."""
+    first = errors[0] if errors else {}
     loc = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
     msg = first.get("msg", "invalid request")
     if first.get("type") == "missing":
@@ -66,7 +68,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        code, message = _describe_validation(exc)
+        code, message = describe_validation(exc.errors())
         return JSONResponse(_body(code, message), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)

@@ -6,21 +6,26 @@ from typing import Any
 
 from sqlmodel import Session
 
+from controller import webhooks
 from controller.errors import ApiError
 from controller.models import Job, JobEvent
 from controller.timeutil import utcnow
 
 TRANSITIONS: dict[str, set[str]] = {
     "pending_approval": {"scheduled", "paused", "cancelled"},
-    "scheduled": {"leased", "paused", "cancelled"},
+    "scheduled": {"leased", "paused", "cancelled", "pending_approval"},
     "leased": {"publishing", "scheduled", "failed", "unknown", "published"},
     "publishing": {"published", "failed", "scheduled", "unknown"},
     "unknown": {"published", "scheduled", "failed", "leased"},
-    "paused": {"scheduled", "cancelled"},
+    "paused": {"scheduled", "cancelled", "pending_approval"},
     "failed": {"scheduled", "cancelled"},
     "published": set(),
     "cancelled": set(),
 }
+# states whose entry is announced to webhook subscribers as `job.<state>`
+ANNOUNCED = ("published", "failed", "unknown")
+# a job may be edited only before it is handed to a device
+EDITABLE = ("pending_approval", "scheduled", "paused", "failed")
 
 
 def can_move(source: str, target: str) -> bool:
@@ -58,6 +63,8 @@ def move(
     job.updated_at = utcnow()
     session.add(job)
     session.add(event)
+    if target in ANNOUNCED:
+        webhooks.emit(session, f"job.{target}", webhooks.job_data(session, job))
     return event
 
 

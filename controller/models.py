@@ -85,6 +85,11 @@ class Account(SQLModel, table=True):
     timezone: str = Field(default="UTC", max_length=64)
     state: str = Field(default="active", max_length=20)
     state_reason: str = Field(default="", max_length=300)
+    min_gap_s: float | None = Field(default=None, description="None: the farm.yaml default")
+    daily_cap: int | None = Field(default=None, description="None: the farm.yaml default")
+    approval_required: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    preflight: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    preflight_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()
 
 
@@ -125,6 +130,8 @@ class Job(SQLModel, table=True):
     state: str = Field(default="scheduled", max_length=20)
     attempts: int = 0
     max_attempts: int = 3
+    approval_required: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    approved_at: datetime | None = _ts(nullable=True)
     lease_token: int | None = None
     error_code: str | None = Field(default=None, max_length=40)
     error_message: str | None = Field(default=None, max_length=500)
@@ -167,3 +174,36 @@ class Lease(SQLModel, table=True):
     delivered_at: datetime | None = _ts(nullable=True)
     point_of_no_return_at: datetime | None = _ts(nullable=True)
     ended_at: datetime | None = _ts(nullable=True)
+
+
+class Webhook(SQLModel, table=True):
+    """A subscription: POST signed JSON to `url` when one of `events` happens."""
+
+    __tablename__ = "webhook"
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=500)
+    events: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    secret_enc: str = Field(max_length=500)
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id", index=True)
+    active: bool = True
+    created_at: datetime = _ts()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event to send to one subscription, with its attempts (the delivery log)."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (sa.Index("ix_webhook_delivery_due", "state", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhook.id", index=True)
+    event: str = Field(max_length=40)
+    payload: dict[str, Any] = Field(
+        default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False)
+    )
+    state: str = Field(default="pending", max_length=20)
+    attempts: int = 0
+    next_attempt_at: datetime = _ts()
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _ts()
+    delivered_at: datetime | None = _ts(nullable=True)

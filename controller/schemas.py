@@ -50,12 +50,66 @@ class AccountIn(StrictModel):
     timezone: str = Field(default="UTC", max_length=64)
 
 
+class AccountPatch(StrictModel):
+    """Change an account's settings; absent fields stay as they are, `null` pacing means
+    "use farm.yaml's default"."""
+
+    device: str | None = Field(default=None, min_length=1, max_length=100)
+    timezone: str | None = Field(default=None, max_length=64)
+    min_gap_minutes: float | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    daily_cap: int | None = Field(default=None, ge=0, le=1000)
+    approval_required: bool | None = None
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"min_gap_minutes": 90, "daily_cap": 4}]},
+    )
+
+
+class ReauthIn(StrictModel):
+    password: str | None = Field(
+        default=None, min_length=1, max_length=200, repr=False, description="a new password"
+    )
+    reason: str = Field(default="", max_length=300)
+
+
+class DisableIn(StrictModel):
+    reason: str = Field(default="", max_length=300)
+
+
+class PreflightIn(StrictModel):
+    ok: bool
+    code: str | None = Field(default=None, max_length=40, description="failure code if not ok")
+    message: str = Field(default="", max_length=500)
+    checks: dict[str, Any] = Field(
+        default_factory=dict,
+        description="what was checked: logged_in, public, two_factor, posts …",
+    )
+
+
+class PreflightOut(BaseModel):
+    ok: bool
+    code: str | None
+    message: str
+    checks: dict[str, Any]
+    at: datetime
+
+
+class Pacing(BaseModel):
+    min_gap_minutes: float = Field(description="in force (the account's own or farm.yaml's)")
+    daily_cap: int = Field(description="in force; 0 means no cap")
+    own: bool = Field(description="true when the account overrides farm.yaml")
+
+
 class AccountOut(BaseModel):
     username: str
     device: str
     timezone: str
-    state: str
+    state: Literal["active", "needs_auth", "challenge", "disabled"]
     state_reason: str
+    approval_required: bool = False
+    pacing: Pacing | None = None
+    preflight: PreflightOut | None = None
 
 
 class JobIn(StrictModel):
@@ -68,6 +122,10 @@ class JobIn(StrictModel):
     )
     timezone: str | None = Field(default=None, max_length=64, examples=["Europe/Madrid"])
     fit: Literal["pad", "crop"] = "pad"
+    approval_required: bool = Field(
+        default=False,
+        description="start in pending_approval (also implied by the account's setting)",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -80,6 +138,27 @@ class JobIn(StrictModel):
                     "caption": "New arrivals",
                     "scheduled_at": "2026-12-01T09:30:00+01:00",
                 }
+            ]
+        },
+    )
+
+
+class JobPatch(StrictModel):
+    """Edit a job that is not yet leased. Absent fields stay as they are. A naive
+    `scheduled_at` is read in `timezone`, else in the job's own time zone."""
+
+    caption: str | None = Field(default=None, max_length=2200)
+    media: list[str] | None = Field(default=None, min_length=1, max_length=10)
+    scheduled_at: datetime | None = None
+    timezone: str | None = Field(default=None, max_length=64)
+    fit: Literal["pad", "crop"] | None = None
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"caption": "New arrivals (now 20% off)"},
+                {"scheduled_at": "2026-12-02T09:30:00+01:00"},
             ]
         },
     )
@@ -114,6 +193,8 @@ class JobOut(BaseModel):
     scheduled_at_utc: datetime
     timezone: str
     attempts: int
+    approval_required: bool = False
+    approved_at: datetime | None = None
     error: JobError | None
     published_at: datetime | None
     created_at: datetime
@@ -210,6 +291,92 @@ class CompleteIn(StrictModel):
 class CompleteOut(BaseModel):
     job_id: int
     state: str
+
+
+class BatchIn(StrictModel):
+    jobs: list[dict[str, Any]] = Field(
+        min_length=1,
+        max_length=500,
+        description="job bodies as for POST /v1/jobs, plus an optional `idempotency_key`",
+    )
+    all_or_nothing: bool = False
+
+
+class BatchRow(BaseModel):
+    row: int = Field(description="1-based; in CSV, the data row (the header is row 0)")
+    status: Literal["created", "duplicate", "error", "not_created"]
+    job_id: int | None = None
+    error: JobError | None = None
+
+
+class BatchOut(BaseModel):
+    created: int
+    duplicates: int
+    errors: int
+    rows: list[BatchRow]
+
+
+class WebhookIn(StrictModel):
+    url: str = Field(min_length=8, max_length=500, pattern=r"^https?://\S+$")
+    events: list[
+        Literal[
+            "job.published", "job.failed", "job.unknown", "account.needs_auth", "device.offline"
+        ]
+    ] = Field(min_length=1, max_length=5)
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://hooks.example.com/igfarm",
+                    "events": ["job.published", "job.failed"],
+                }
+            ]
+        },
+    )
+
+
+class WebhookOut(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    active: bool
+    created_at: datetime
+    secret: str | None = Field(
+        default=None, description="HMAC key for X-Farm-Signature; returned only at creation"
+    )
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    event: str
+    state: Literal["pending", "delivered", "failed", "cancelled"]
+    attempts: int
+    next_attempt_at: datetime
+    last_status: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+    payload: dict[str, Any]
+
+
+class KindStatus(BaseModel):
+    kind: str
+    published_last_hour: int
+    failed_last_hour: int
+    success_rate: float | None = Field(description="published / (published + failed); null: none")
+    lateness_p50_s: float | None = Field(description="due → published, seconds, last hour")
+    lateness_p95_s: float | None
+    queue_depth: int = Field(description="scheduled jobs already due, not yet leased")
+
+
+class StatusOut(BaseModel):
+    generated_at: datetime
+    kinds: list[KindStatus]
+    devices_online: int
+    devices_total: int
+    accounts_needing_auth: int
 
 
 class ApiKeyOut(BaseModel):

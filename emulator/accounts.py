@@ -103,4 +103,3 @@ class AccountState:
                 )
             )
         return cls(account=account, profile=history)
-

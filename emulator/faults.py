@@ -33,8 +33,10 @@ SCREENS = (
     "reel_composer",
     "profile",
     "post",
-    "account_switcher",
     "login",
+    "save_login",
+    "two_factor",
+    "challenge",
 )
 EVENTS = ("launch", "login", "share", "uploading")
 _CREATION = ("gallery", "story_gallery", "reel_gallery")
@@ -83,7 +85,7 @@ FAULTS: dict[str, FaultKind] = {
             "popup_promo",
             "home",
             _ANY,
-            "One-time promo bottom sheet (igds_headline_*, bb_primary_action \"Got it\").",
+            'One-time promo bottom sheet (igds_headline_*, bb_primary_action "Got it").',
         ),
         FaultKind(
             "permission_dialog",
@@ -171,7 +173,7 @@ FAULTS: dict[str, FaultKind] = {
             "*",
             _ANY,
             "Older build ids from then on: creation_next_button for Next, share_button for "
-            "Share, caption_text_view for the caption, tab_feed / tab_avatar in the tab bar, "
+            "Share, caption_text_view for the caption, tab_feed instead of feed_tab, "
             "media_picker_grid_view for the gallery grid.",
             random_ok=False,
         ),
@@ -187,6 +189,14 @@ FAULTS: dict[str, FaultKind] = {
             "*",
             _ANY,
             "The composer has no Share button; Share is in the More options (⋮) menu.",
+            random_ok=False,
+        ),
+        FaultKind(
+            "layout_share_top",
+            "*",
+            _ANY,
+            "Older build: no footer; Share is next_button_textview (text Share) in the "
+            "composer's action bar.",
             random_ok=False,
         ),
         FaultKind(

@@ -111,7 +111,9 @@ class SimPhone:
             self._system_dialogs.append(
                 _SystemDialog(
                     "anr",
-                    lambda: system.crash_window(self.texts, True, self._anr_close, self._dismiss_top),
+                    lambda: system.crash_window(
+                        self.texts, True, self._anr_close, self._dismiss_top
+                    ),
                     self._dismiss_top,
                 )
             )
@@ -122,7 +124,9 @@ class SimPhone:
         self._system_dialogs.append(
             _SystemDialog(
                 "crash",
-                lambda: system.crash_window(self.texts, False, self._dismiss_top, self._dismiss_top),
+                lambda: system.crash_window(
+                    self.texts, False, self._dismiss_top, self._dismiss_top
+                ),
                 self._dismiss_top,
             )
         )
@@ -374,9 +378,13 @@ class SimPhone:
     def window_report(self) -> str:
         with self._lock:
             package, activity = self._focus()
+            focus = f"{package}/{activity}"
+            if package == "android":
+                focus = f"{activity}: {INSTAGRAM}"
+                package, activity = self._app_focus()
             return (
                 "WINDOW MANAGER WINDOWS (dumpsys window windows)\n"
-                f"  mCurrentFocus=Window{{3c1f9a2 u0 {package}/{activity}}}\n"
+                f"  mCurrentFocus=Window{{3c1f9a2 u0 {focus}}}\n"
                 f"  mFocusedApp=ActivityRecord{{7be21d0 u0 {package}/{activity} t42}}\n"
                 f"  mResumedActivity: ActivityRecord{{7be21d0 u0 {package}/{activity} t42}}\n"
             )
@@ -385,7 +393,11 @@ class SimPhone:
         if self._system_dialogs and self._system_dialogs[-1].kind == "permission":
             return system.PERMISSION, system.PERMISSION_ACTIVITY
         if self._system_dialogs:
-            return "android", "com.android.server.am.AppErrorDialog"
+            kind = self._system_dialogs[-1].kind
+            return "android", "Application Not Responding" if kind == "anr" else "Application Error"
+        return self._app_focus()
+
+    def _app_focus(self) -> tuple[str, str]:
         package = self.foreground_package()
         if package == INSTAGRAM:
             return INSTAGRAM, self.app.activity()
@@ -411,15 +423,19 @@ class SimPhone:
         used = self.storage.used_kb()
         free = total - used
         pct = f"{round(100 * used / total)}%"
-        lines = ["Filesystem       Size  Used Avail Use% Mounted on\n" if human else
-                 "Filesystem     1K-blocks     Used Available Use% Mounted on\n"]  # fmt: skip
+        lines = [
+            "Filesystem       Size  Used Avail Use% Mounted on\n"
+            if human
+            else "Filesystem     1K-blocks     Used Available Use% Mounted on\n"
+        ]
         for path in paths:
             if normalize(path).startswith("/sdcard") or path.startswith("/storage"):
                 fs, mount = "/dev/fuse", "/storage/emulated"
             else:
                 fs, mount = "/dev/block/dm-46", "/data"
             if human:
-                lines.append(f"{fs:<16} {_human(total):>4} {_human(used):>5} {_human(free):>5} {pct:>4} {mount}\n")  # fmt: skip
+                sizes = f"{_human(total):>4} {_human(used):>5} {_human(free):>5}"
+                lines.append(f"{fs:<16} {sizes} {pct:>4} {mount}\n")
             else:
                 lines.append(f"{fs:<14} {total:>9} {used:>8} {free:>9} {pct:>4} {mount}\n")
         return "".join(lines)

@@ -53,12 +53,33 @@ def _draw(draw: ImageDraw.ImageDraw, node: Node, color: tuple[int, int, int], fo
     if x2 <= x1 or y2 <= y1:
         return
     label = node.text or node.desc
+    if _is_media(node):
+        draw.rectangle((x1 + 2, y1 + 2, x2 - 3, y2 - 3), fill=(205, 210, 220, 255))
     if node.clickable:
-        draw.rectangle((x1, y1, x2 - 1, y2 - 1), outline=color + (255,), width=3)
+        draw.rectangle((x1, y1, x2 - 1, y2 - 1), outline=(*color, 255), width=3)
     elif label:
         draw.rectangle((x1, y1, x2 - 1, y2 - 1), outline=(200, 200, 200, 255), width=1)
     if node.focused:
         draw.rectangle((x1 + 3, y1 + 3, x2 - 4, y2 - 4), outline=(0, 149, 246, 255), width=3)
     if label:
-        text = label if len(label) <= 60 else label[:57] + "…"
+        text = label.replace("\n", " ")
+        width = x2 - x1 - 20
+        while text and draw.textlength(text, font=font) > width:
+            text = text[:-2]
         draw.text((x1 + 10, y1 + 8), text, fill=(20, 20, 20), font=font)
+
+
+_MEDIA_HINTS = (
+    "thumbnail",
+    "preview",
+    "image_view",
+    "imageview",
+    "media",
+    "zoomable",
+    "image_button",
+)
+
+
+def _is_media(node: Node) -> bool:
+    rid = node.rid.rsplit("/", 1)[-1]
+    return any(hint in rid for hint in _MEDIA_HINTS)

@@ -17,8 +17,14 @@ ANDROID_RELEASE = "14"
 SDK = "34"
 MODEL = "Pixel 7"
 
-_KEYCODES = {"4": "back", "KEYCODE_BACK": "back", "3": "home", "KEYCODE_HOME": "home",
-             "66": "enter", "KEYCODE_ENTER": "enter"}  # fmt: skip
+_KEYCODES = {
+    "4": "back",
+    "KEYCODE_BACK": "back",
+    "3": "home",
+    "KEYCODE_HOME": "home",
+    "66": "enter",
+    "KEYCODE_ENTER": "enter",
+}
 
 
 class Shell:
@@ -131,7 +137,7 @@ class Shell:
             self.phone.app_start(package)
         return (
             f"  bash arg: -p\n  bash arg: {package}\n  bash arg: 1\n"
-            f"args: [-p, {package}, 1]\n arg: \"-p\"\n arg: \"{package}\"\n arg: \"1\"\n"
+            f'args: [-p, {package}, 1]\n arg: "-p"\n arg: "{package}"\n arg: "1"\n'
             "Events injected: 1\n## Network stats: elapsed time=12ms (0ms mobile, 0ms wifi, "
             "12ms not connected)\n"
         )

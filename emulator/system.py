@@ -93,7 +93,14 @@ def permission_window(t: Texts, on_result: Callable[[str], None]) -> Window:
     root = Node(FRAME, bounds=(42, top, 1038, bottom))
     box = Node(LINEAR, "grant_dialog", bounds=(42, top, 1038, bottom))
     root.add(box)
-    box.add(Node(TEXT, "permission_message", text=t["perm_message"].replace("<b>", "").replace("</b>", ""), bounds=(105, top + 180, 975, top + 380)))  # fmt: skip
+    box.add(
+        Node(
+            TEXT,
+            "permission_message",
+            text=t["perm_message"].replace("<b>", "").replace("</b>", ""),
+            bounds=(105, top + 180, 975, top + 380),
+        )
+    )
     y = top + 440
     for rid, key, result in (
         ("permission_allow_all_button", "perm_allow_all", "all"),
@@ -115,13 +122,17 @@ def permission_window(t: Texts, on_result: Callable[[str], None]) -> Window:
     return Window(PERMISSION, root, modal=True, dim_behind=True)
 
 
-def crash_window(t: Texts, anr: bool, on_close: Callable[[], None], on_wait: Callable[[], None]) -> Window:  # fmt: skip
+def crash_window(
+    t: Texts, anr: bool, on_close: Callable[[], None], on_wait: Callable[[], None]
+) -> Window:
     top = 960
     root = Node(FRAME, bounds=(84, top, 996, top + 520))
     panel = Node(LINEAR, "android:id/parentPanel", bounds=(84, top, 996, top + 520))
     root.add(panel)
     title = t["anr_title"] if anr else t["crash_title"]
-    panel.add(Node(TEXT, "android:id/alertTitle", text=title, bounds=(147, top + 60, 933, top + 160)))  # fmt: skip
+    panel.add(
+        Node(TEXT, "android:id/alertTitle", text=title, bounds=(147, top + 60, 933, top + 160))
+    )
     y = top + 200
     buttons = [("android:id/aerr_close", t["close_app"], on_close)]
     if anr:
@@ -129,7 +140,17 @@ def crash_window(t: Texts, anr: bool, on_close: Callable[[], None], on_wait: Cal
     else:
         buttons.insert(0, ("android:id/aerr_app_info", t["app_info"], on_close))
     for rid, text, action in buttons:
-        panel.add(Node(BUTTON, rid, text=text, bounds=(84, y, 996, y + 150), clickable=True, focusable=True, on_tap=action))  # fmt: skip
+        panel.add(
+            Node(
+                BUTTON,
+                rid,
+                text=text,
+                bounds=(84, y, 996, y + 150),
+                clickable=True,
+                focusable=True,
+                on_tap=action,
+            )
+        )
         y += 150
     return Window("android", root, modal=True, dim_behind=True)
 
@@ -138,5 +159,15 @@ def play_store_window(t: Texts) -> Window:
     root = Node(FRAME, bounds=(0, 0, SCREEN_W, SCREEN_H))
     root.add(Node(TEXT, "", text="Instagram", bounds=(300, 300, 1000, 400)))
     root.add(Node(TEXT, "", text="Instagram", desc="Instagram", bounds=(300, 410, 1000, 470)))
-    root.add(Node(BUTTON, "", text=t["update"], bounds=(42, 600, 1038, 730), clickable=True, focusable=True, on_tap=lambda: None))  # fmt: skip
+    root.add(
+        Node(
+            BUTTON,
+            "",
+            text=t["update"],
+            bounds=(42, 600, 1038, 730),
+            clickable=True,
+            focusable=True,
+            on_tap=lambda: None,
+        )
+    )
     return Window(PLAY_STORE, root)

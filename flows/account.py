@@ -26,6 +26,11 @@ FEED_SCREENS = frozenset({"home_feed", "uploading", "upload_failed", "post_view"
 MAX_BACKS = 8
 
 
+def failed_rows(screen: Screen) -> int:
+    """Failed uploads visible on the feed (retry buttons, failed story avatar)."""
+    return len(screen.find_all("pending_retry")) + len(screen.find_all("story_failed"))
+
+
 def same_user(shown: str, username: str) -> bool:
     return normalize(shown).lstrip("@") == normalize(username).lstrip("@")
 
@@ -74,6 +79,8 @@ class EnsureAccount:
                 f"{self.username!r} is not among the accounts logged in on this phone",
             )
         if name in FEED_SCREENS:
+            # failed upload rows of earlier jobs stay on the feed: remember how many there are
+            engine.notes.setdefault("failed_rows_before", failed_rows(screen))
             if name == "post_view" or not engine.tap_element(screen, "profile_tab"):
                 return self._back(engine, screen)
             return Outcome.CONTINUE

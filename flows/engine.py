@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MAX_RELAUNCHES = 2  # "wrong app in front" relaunches per run
 MAX_SAME_INTERRUPT = 4  # the same dialog again and again means our tap does not work
+MAX_WAIT_FACTOR = 4  # poll backoff: poll_s, 2×, 3×, then 4× poll_s between looks
 DRIVER_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError, TimeoutError)
 
 
@@ -103,6 +104,8 @@ class Engine:
         # the screen an intention finished on, reused by the next intention when nothing
         # touched the phone since (saves a dump between intentions)
         self._still_current: Screen | None = None
+        self._waits = 0  # consecutive waits, for the poll backoff
+        self.notes: dict[str, object] = {}  # what intentions tell the ones after them
 
     # -- evidence and errors -------------------------------------------------------------
     def evidence(self) -> Evidence:
@@ -218,7 +221,7 @@ class Engine:
                 assert spec.code is not None
                 raise self.fail(spec.code, f"{spec.name} screen while {intention.name}")
             if spec.kind == "wait":
-                self.sleep(self.poll_s)
+                self._wait()
                 continue
             if spec.kind == "interrupt":
                 self.stats.steps += 1
@@ -233,9 +236,15 @@ class Engine:
                 return
             self._still_current = None
             if outcome is Outcome.WAIT:
-                self.sleep(self.poll_s)
+                self._wait()
             else:
+                self._waits = 0
                 self.stats.steps += 1
+
+    def _wait(self) -> None:
+        """Sleep before the next look; longer the longer the app stays busy (1×, 2×, … 4×)."""
+        self._waits += 1
+        self.sleep(self.poll_s * min(self._waits, MAX_WAIT_FACTOR))
 
     def _interrupt(self, screen: Screen, intention: Intention) -> None:
         name, count = self._last_interrupt

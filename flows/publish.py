@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flows.account import EnsureAccount
+from flows.account import EnsureAccount, failed_rows
 from flows.driver import Driver
 from flows.engine import Engine, Outcome, Screen
 from flows.errors import FlowError
@@ -73,6 +73,11 @@ class Compose:
     def __init__(self, request: PublishRequest) -> None:
         self.request = request
         self.count = len(request.media_types)
+        self.restarts = 0
+        self._reset()
+
+    def _reset(self) -> None:
+        """Forget what was done on screens: after an app restart everything starts over."""
         self.create_taps = 0
         self.destination_tapped = False
         self.multi_select_tapped = False
@@ -89,6 +94,9 @@ class Compose:
         return normalize(want[:60]) in normalize(text)
 
     def step(self, engine: Engine, screen: Screen) -> Outcome:
+        if engine.crashes + engine.relaunches != self.restarts:
+            self.restarts = engine.crashes + engine.relaunches
+            self._reset()
         name = screen.name
         if name in START_SCREENS:
             return self._create(engine, screen)
@@ -232,23 +240,30 @@ class Compose:
         return Outcome.CONTINUE
 
 
+def uploads_running(screen: Screen) -> bool:
+    """An upload row still in progress: "Posting…" text, a story avatar posting, or more upload
+    rows than failed ones (failed rows of earlier jobs stay on the feed)."""
+    if screen.has("story_posting") or screen.has("posting_text"):
+        return True
+    return len(screen.find_all("pending_row")) > len(screen.find_all("pending_retry"))
+
+
 class AwaitUpload:
-    """Goal: the post is out — the app is back on the feed and no upload row is left."""
+    """Goal: the post is out — the app is back on the feed and no upload row is running."""
 
     name = "waiting for the upload"
 
     def __init__(self) -> None:
         self.lingering = 0
-        self.saw_progress = False
 
     def step(self, engine: Engine, screen: Screen) -> Outcome:
         name = screen.name
-        if name == "upload_failed":
-            raise engine.fail("upload_failed", "the upload failed (retry offered, not taken)")
-        if name == "uploading":
-            self.saw_progress = True
-            return Outcome.WAIT
-        if name in ("home_feed", "profile"):
+        if name in ("upload_failed", "uploading", "home_feed", "profile"):
+            before = engine.notes.get("failed_rows_before")
+            if failed_rows(screen) > (before if isinstance(before, int) else 0):
+                raise engine.fail("upload_failed", "the upload failed (retry offered, not taken)")
+            if uploads_running(screen):
+                return Outcome.WAIT
             if engine.disrupted_after_share:
                 raise engine.fail(
                     "app_crashed", "the app restarted after the share tap: verify the post"

@@ -313,6 +313,7 @@ _ELEMENTS = [
         texts=("posting",),
         package=IG,
     ),
+    el("posting_text", texts=("posting",), package=IG),
     # a story uploads in the tray: the own avatar's content-desc says "Your story. Posting…"
     el("story_posting", descs=("posting",), match="contains", package=IG),
     el("story_failed", descs=("upload_failed",), match="contains", package=IG),

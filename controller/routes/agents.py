@@ -10,7 +10,8 @@ import structlog
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, select
 
-from controller import lifecycle
+from controller import accounts, lifecycle
+from controller import health as health_mod
 from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require, require_agent
 from controller.dispatcher import dispatch
@@ -107,7 +108,7 @@ def heartbeat(
     mine = _own_devices(session, agent_id, [d.serial for d in body.devices])
     for health in body.devices:
         device = mine[health.serial]
-        device.status = health.status
+        health_mod.set_status(session, device, health.status, "reported by the agent")
         device.battery = health.battery
         device.temperature_c = health.temperature_c
         device.app_version = health.app_version
@@ -365,9 +366,8 @@ def _fail(
     if kind.account_level:
         account = session.get(Account, job.account_id)
         if account is not None:
-            account.state = "challenge" if code == "auth_challenge_required" else "needs_auth"
-            account.state_reason = reason[:300]
-            session.add(account)
+            state = "challenge" if code == "auth_challenge_required" else "needs_auth"
+            accounts.hold(session, account, state, reason)
         lifecycle.move(
             session,
             job,

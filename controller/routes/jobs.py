@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from datetime import datetime
 
@@ -11,12 +10,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Header, Query, Response
 from sqlmodel import Session, select
 
-import media
-from controller import lifecycle
+from controller import approvals, lifecycle
 from controller.deps import Principal, get_session, require
 from controller.errors import ApiError, not_found
 from controller.models import Account, Device, Job, JobEvent, MediaAsset
-from controller.schemas import EventOut, JobError, JobIn, JobList, JobOut
+from controller.schemas import EventOut, JobError, JobIn, JobList, JobOut, JobPatch
+from controller.submission import check_media, create_job, prior_submission
 from controller.timeutil import utcnow
 from controller.timezones import from_utc, to_utc
 
@@ -47,6 +46,8 @@ def job_out(session: Session, job: Job, *, with_events: bool = False) -> JobOut:
         scheduled_at_utc=job.scheduled_at,
         timezone=job.timezone,
         attempts=job.attempts,
+        approval_required=job.approval_required,
+        approved_at=job.approved_at,
         error=JobError(code=job.error_code, message=job.error_message or "")
         if job.error_code
         else None,
@@ -54,87 +55,6 @@ def job_out(session: Session, job: Job, *, with_events: bool = False) -> JobOut:
         created_at=job.created_at,
         events=events,
     )
-
-
-def _media_infos(session: Session, ids: list[str]) -> list[tuple[MediaAsset, media.MediaInfo]]:
-    assets = session.exec(select(MediaAsset).where(MediaAsset.sha256.in_(ids))).all()  # type: ignore[attr-defined]
-    by_sha = {a.sha256: a for a in assets}
-    out = []
-    for sha in ids:
-        asset = by_sha.get(sha)
-        if asset is None:
-            raise ApiError(422, "media_not_found", f"no media {sha!r}; upload it first")
-        info = media.MediaInfo(
-            kind=asset.media_type,
-            format=asset.format,
-            width=asset.width,
-            height=asset.height,
-            duration=asset.duration_s,
-            fps=asset.fps,
-            video_codec=asset.video_codec,
-            audio_codec=asset.audio_codec,
-            bytes=asset.bytes,
-        )
-        out.append((asset, info))
-    return out
-
-
-def create_job(session: Session, body: JobIn, principal: Principal, idem_key: str | None) -> Job:
-    """Validate and insert one job (shared by single and batch submission)."""
-    request_hash = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
-    if idem_key:
-        prior = session.exec(
-            select(Job).where(
-                Job.api_key_id == principal.api_key_id, Job.idempotency_key == idem_key
-            )
-        ).first()
-        if prior is not None:
-            if prior.request_hash != request_hash:
-                raise ApiError(
-                    422,
-                    "idempotency_conflict",
-                    "this Idempotency-Key was used with a different request body",
-                )
-            return prior
-    account = session.exec(select(Account).where(Account.username == body.account)).first()
-    if account is None:
-        raise ApiError(422, "account_not_found", f"no account {body.account!r}")
-    scheduled_utc, tz_name = to_utc(body.scheduled_at, body.timezone)
-    items = _media_infos(session, body.media)
-    try:
-        media.validate_for_kind([info for _, info in items], body.kind)
-    except media.MediaError as exc:
-        raise ApiError(422, exc.code, exc.message) from None
-    job = Job(
-        kind=body.kind,
-        account_id=account.id or 0,
-        caption=body.caption,
-        media_ids=[asset.id for asset, _ in items],
-        fit=body.fit,
-        scheduled_at=scheduled_utc,
-        timezone=tz_name,
-        state="scheduled",
-        api_key_id=principal.api_key_id,
-        idempotency_key=idem_key,
-        request_hash=request_hash,
-    )
-    session.add(job)
-    try:
-        session.flush()
-    except sa.exc.IntegrityError:
-        session.rollback()
-        raise ApiError(409, "duplicate_submission", "a concurrent request used this key") from None
-    session.add(
-        JobEvent(
-            job_id=job.id or 0,
-            type="state",
-            from_state=None,
-            to_state="scheduled",
-            actor=principal.actor,
-            reason="submitted",
-        )
-    )
-    return job
 
 
 @router.post("", status_code=201, response_model=JobOut)
@@ -145,19 +65,13 @@ def submit_job(
     principal: Principal = Depends(require("scheduler")),
     idempotency_key: str | None = Header(default=None, max_length=200),
 ) -> JobOut:
-    """Submit a publish job. Repeat with the same `Idempotency-Key` to get the original back."""
-    before = (
-        session.exec(
-            select(Job.id).where(
-                Job.api_key_id == principal.api_key_id, Job.idempotency_key == idempotency_key
-            )
-        ).first()
-        if idempotency_key
-        else None
-    )
-    job = create_job(session, body, principal, idempotency_key)
-    if before is not None:
+    """Submit a publish job. Repeat with the same `Idempotency-Key` to get the original back
+    (200 instead of 201); the same key with another body is 422 `idempotency_conflict`.
+    With `approval_required` (or an account that requires it) the job starts in
+    `pending_approval`."""
+    if prior_submission(session, principal, idempotency_key, body) is not None:
         response.status_code = 200
+    job = create_job(session, body, principal, idempotency_key)
     session.commit()
     return job_out(session, job, with_events=True)
 
@@ -231,10 +145,15 @@ def list_jobs(
     return JobList(jobs=[job_out(session, j) for j in page], next_cursor=next_cursor)
 
 
-def _act(session: Session, job_id: int, target: str, principal: Principal, reason: str) -> JobOut:
-    job = session.get(Job, job_id)
+def _locked_job(session: Session, job_id: int) -> Job:
+    """The job row, locked against the dispatcher for the rest of the transaction."""
+    job = session.get(Job, job_id, with_for_update=True)
     if job is None:
         raise not_found("job", job_id)
+    return job
+
+
+def _act(session: Session, job: Job, target: str, principal: Principal, reason: str) -> JobOut:
     lifecycle.move(session, job, target, actor=principal.actor, reason=reason)
     if target == "scheduled":
         job.error_code = None
@@ -245,13 +164,87 @@ def _act(session: Session, job_id: int, target: str, principal: Principal, reaso
     return job_out(session, job, with_events=True)
 
 
+@router.patch("/{job_id}", response_model=JobOut)
+def edit_job(
+    job_id: int,
+    body: JobPatch,
+    session: Session = Depends(get_session),
+    principal: Principal = Depends(require("scheduler")),
+) -> JobOut:
+    """Change caption, media, time or fit while the job is not leased (pending_approval,
+    scheduled, paused or failed). Editing an approved job that needs approval sends it back
+    to pending_approval."""
+    job = _locked_job(session, job_id)
+    if job.state not in lifecycle.EDITABLE:
+        raise ApiError(409, "job_not_editable", f"job {job_id} is {job.state}; it cannot change")
+    changed: list[str] = []
+    if body.caption is not None and body.caption != job.caption:
+        job.caption = body.caption
+        changed.append("caption")
+    if body.media is not None:
+        media_ids = check_media(session, job.kind, body.media)
+        if media_ids != job.media_ids:
+            job.media_ids = media_ids
+            changed.append("media")
+    if body.fit is not None and body.fit != job.fit:
+        job.fit = body.fit
+        changed.append("fit")
+    if body.scheduled_at is not None or body.timezone is not None:
+        when = body.scheduled_at or from_utc(job.scheduled_at, job.timezone)
+        tz_name = body.timezone
+        if tz_name is None and when.tzinfo is None and job.timezone[:1] not in "+-":
+            tz_name = job.timezone
+        scheduled_utc, echo = to_utc(when, tz_name)
+        if scheduled_utc != job.scheduled_at or echo != job.timezone:
+            job.scheduled_at, job.timezone = scheduled_utc, echo
+            changed.append("scheduled_at")
+    if not changed:
+        return job_out(session, job, with_events=True)
+    job.updated_at = utcnow()
+    session.add(job)
+    lifecycle.record(
+        session,
+        job,
+        "edited",
+        actor=principal.actor,
+        reason="edited: " + ", ".join(changed),
+        data={"fields": changed},
+    )
+    if job.approval_required and job.state == "scheduled":
+        job.approved_at = None
+        lifecycle.move(
+            session,
+            job,
+            "pending_approval",
+            actor=principal.actor,
+            reason="edited after approval; approve again",
+        )
+    session.commit()
+    return job_out(session, job, with_events=True)
+
+
+@router.post("/{job_id}/approve", response_model=JobOut)
+def approve_job(
+    job_id: int,
+    session: Session = Depends(get_session),
+    principal: Principal = Depends(require("scheduler")),
+) -> JobOut:
+    """pending_approval → scheduled. If its time already passed, the job is paused instead
+    (409 `approval_expired`): edit its time, resume, approve."""
+    job = _locked_job(session, job_id)
+    approvals.approve(session, job, actor=principal.actor)
+    session.commit()
+    return job_out(session, job, with_events=True)
+
+
 @router.post("/{job_id}/cancel", response_model=JobOut)
 def cancel_job(
     job_id: int,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
-    return _act(session, job_id, "cancelled", principal, "cancelled by user")
+    """Cancel a job that is not yet leased (a leased one is out of reach: 409)."""
+    return _act(session, _locked_job(session, job_id), "cancelled", principal, "cancelled by user")
 
 
 @router.post("/{job_id}/pause", response_model=JobOut)
@@ -260,7 +253,8 @@ def pause_job(
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
-    return _act(session, job_id, "paused", principal, "paused by user")
+    """Hold a scheduled (or pending) job until it is resumed."""
+    return _act(session, _locked_job(session, job_id), "paused", principal, "paused by user")
 
 
 @router.post("/{job_id}/resume", response_model=JobOut)
@@ -269,10 +263,20 @@ def resume_job(
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
-    job = session.get(Job, job_id)
-    if job is not None and job.state != "paused":
+    """paused → scheduled (a past time becomes "now"). A job that still needs approval goes
+    back to pending_approval, which needs a time in the future (409 `reschedule_required`)."""
+    job = _locked_job(session, job_id)
+    if job.state != "paused":
         raise ApiError(409, "illegal_transition", f"job {job_id} is {job.state}, not paused")
-    return _act(session, job_id, "scheduled", principal, "resumed by user")
+    if job.approval_required and job.approved_at is None:
+        if job.scheduled_at <= utcnow():
+            raise ApiError(
+                409,
+                "reschedule_required",
+                f"job {job_id} awaits approval and its time has passed; edit scheduled_at first",
+            )
+        return _act(session, job, "pending_approval", principal, "resumed; awaiting approval")
+    return _act(session, job, "scheduled", principal, "resumed by user")
 
 
 @router.post("/{job_id}/retry", response_model=JobOut)
@@ -281,9 +285,9 @@ def retry_job(
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
-    job = session.get(Job, job_id)
-    if job is not None and job.state != "failed":
+    """failed → scheduled, with a fresh attempt budget."""
+    job = _locked_job(session, job_id)
+    if job.state != "failed":
         raise ApiError(409, "illegal_transition", f"job {job_id} is {job.state}, not failed")
-    if job is not None:
-        job.attempts = 0
-    return _act(session, job_id, "scheduled", principal, "retried by user")
+    job.attempts = 0
+    return _act(session, job, "scheduled", principal, "retried by user")

@@ -39,7 +39,7 @@ def media_out(asset: MediaAsset) -> MediaOut:
 
 
 @router.post("", status_code=201, response_model=MediaOut)
-async def upload_media(
+def upload_media(
     file: UploadFile,
     response: Response,
     session: Session = Depends(get_session),
@@ -55,7 +55,7 @@ async def upload_media(
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
-            while chunk := await file.read(CHUNK):
+            while chunk := file.file.read(CHUNK):
                 size += len(chunk)
                 if size > settings.max_upload_bytes:
                     raise ApiError(

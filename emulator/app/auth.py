@@ -41,11 +41,33 @@ class LoginScreen(Screen):
         form.add(Node(FRAME, "login_logo", desc="Instagram", bounds=(390, 420, 690, 560)))
         form.add(field_node(self, "login_username", self.username, (63, 700, 1017, 850)))
         form.add(field_node(self, "password", self.password, (63, 880, 1017, 1030)))
-        log_in = Node(FRAME, "log_in_button", bounds=(63, 1080, 1017, 1210), clickable=True, focusable=True, on_tap=self.submit)  # fmt: skip
+        log_in = Node(
+            FRAME,
+            "log_in_button",
+            bounds=(63, 1080, 1017, 1210),
+            clickable=True,
+            focusable=True,
+            on_tap=self.submit,
+        )
         log_in.add(Node(BUTTON, "button_text", text=t["log_in"], bounds=(63, 1080, 1017, 1210)))
         form.add(log_in)
-        form.add(text_view("login_forgot_button", t["forgot_password"], (300, 1250, 780, 1320), on_tap=lambda: None))  # fmt: skip
-        return [form, button("sign_up_with_email_or_phone", t["create_account"], (63, 2150, 1017, 2280), lambda: None)]  # fmt: skip
+        form.add(
+            text_view(
+                "login_forgot_button",
+                t["forgot_password"],
+                (300, 1250, 780, 1320),
+                on_tap=lambda: None,
+            )
+        )
+        return [
+            form,
+            button(
+                "sign_up_with_email_or_phone",
+                t["create_account"],
+                (63, 2150, 1017, 2280),
+                lambda: None,
+            ),
+        ]
 
     def enter_key(self) -> None:
         if self.app.focus is self.password:
@@ -101,7 +123,9 @@ class TwoFactorScreen(Screen):
         box.add(text_view("two_factor_title", t["two_factor_title"], (63, 400, 1017, 540)))
         box.add(text_view("two_factor_body", t["two_factor_body"], (63, 560, 1017, 680)))
         box.add(field_node(self, "two_factor_code_field", self.code, (63, 740, 1017, 890)))
-        box.add(button("two_factor_confirm_button", t["confirm"], (63, 940, 1017, 1070), self.confirm))  # fmt: skip
+        box.add(
+            button("two_factor_confirm_button", t["confirm"], (63, 940, 1017, 1070), self.confirm)
+        )
         return [box]
 
     def confirm(self) -> None:
@@ -123,7 +147,7 @@ class SaveLoginScreen(Screen):
         t = self.t
         box = Node(LINEAR, "", bounds=(0, BAR_BOTTOM, W, BOTTOM))
         box.add(text_view("", t["save_login_title"], (63, 700, 1017, 800)))
-        box.add(text_view("", t.fmt("save_login_body", user=self.username), (63, 820, 1017, 1000)))  # fmt: skip
+        box.add(text_view("", t.fmt("save_login_body", user=self.username), (63, 820, 1017, 1000)))
         box.add(button("primary_button", t["save"], (63, 1900, 1017, 2030), self.done))
         box.add(button("auxiliary_button", t["not_now"], (63, 2060, 1017, 2190), self.done))
         return [box]

@@ -177,9 +177,7 @@ def action_bar(
         desc = screen.t["back"] if left == "back" else screen.t["close"]
         rid = "action_bar_button_back" if left == "back" else "action_bar_button_close"
         inner.add(image_view(rid, desc, (0, TOP, 147, BAR_BOTTOM), on_tap=app.press_back))
-    inner.add(
-        text_view(title_rid, title, (168, TOP + 30, 700, BAR_BOTTOM - 30), on_tap=on_title)
-    )
+    inner.add(text_view(title_rid, title, (168, TOP + 30, 700, BAR_BOTTOM - 30), on_tap=on_title))
     for node in right or []:
         inner.add(node)
     return bar
@@ -219,9 +217,6 @@ def tab_bar(screen: Screen, selected: str) -> Node:
         tab.add(Node(IMAGE, icon_rid, bounds=(b[0] + 60, b[1] + 30, b[2] - 60, b[3] - 30)))
         bar.add(tab)
     return bar
-
-
-DESTINATIONS = (("cam_dest_feed", "dest_post"), ("cam_dest_story", "dest_story"))
 
 
 def destination_selector(screen: Screen, selected: str) -> Node:

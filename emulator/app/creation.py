@@ -29,6 +29,7 @@ from emulator.ui import (
     EDIT,
     FRAME,
     HSCROLL,
+    IMAGE,
     LINEAR,
     RECYCLER,
     TEXT,
@@ -77,7 +78,7 @@ def thumb_desc(screen: Screen, item: MediaItem, number: int | None) -> str:
 
 
 def _duration(item: MediaItem) -> str:
-    seconds = int(round(item.duration or 10))
+    seconds = round(item.duration or 10)
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
@@ -107,12 +108,41 @@ def grid(
         if not multi and item.path == previewed:
             number = 1
         selected = number is not None
-        cell = Node(FRAME, "", bounds=b, clickable=True, focusable=True, long_clickable=True, selected=selected, on_tap=lambda it=item: on_tap(it))  # fmt: skip
-        cell.add(Node(FRAME, "gallery_grid_item_thumbnail", desc=thumb_desc(screen, item, number), bounds=b, selected=selected))  # fmt: skip
+        cell = Node(
+            FRAME,
+            "",
+            bounds=b,
+            clickable=True,
+            focusable=True,
+            long_clickable=True,
+            selected=selected,
+            on_tap=lambda it=item: on_tap(it),
+        )
+        cell.add(
+            Node(
+                IMAGE,
+                "gallery_grid_item_thumbnail",
+                desc=thumb_desc(screen, item, number),
+                bounds=b,
+                selected=selected,
+            )
+        )
         if item.kind == "video":
-            cell.add(text_view("gallery_grid_item_duration", _duration(item), (b[2] - 120, b[3] - 60, b[2] - 10, b[3] - 10)))  # fmt: skip
+            cell.add(
+                text_view(
+                    "gallery_grid_item_duration",
+                    _duration(item),
+                    (b[2] - 120, b[3] - 60, b[2] - 10, b[3] - 10),
+                )
+            )
         if multi:
-            cell.add(text_view("gallery_grid_item_selection_circle", str(number) if number else "", (b[2] - 80, b[1] + 10, b[2] - 10, b[1] + 80)))  # fmt: skip
+            cell.add(
+                text_view(
+                    "gallery_grid_item_selection_circle",
+                    str(number) if number else "",
+                    (b[2] - 80, b[1] + 10, b[2] - 10, b[1] + 80),
+                )
+            )
         shifted = clip_tree(shift(cell, screen.scroll), area)
         if shifted is not None:
             view.add(shifted)
@@ -159,14 +189,33 @@ class GalleryScreen(Screen):
         ]
         preview = Node(FRAME, "gallery_preview_container", bounds=(0, BAR_BOTTOM, W, 1311))
         if self.preview:
-            preview.add(Node("android.widget.ImageView", "crop_image_view", bounds=(0, BAR_BOTTOM, W, 1311)))  # fmt: skip
+            preview.add(
+                Node("android.widget.ImageView", "crop_image_view", bounds=(0, BAR_BOTTOM, W, 1311))
+            )
         nodes.append(preview)
         bar = Node(LINEAR, "gallery_toolbar", bounds=(0, 1311, W, 1437))
-        folder = Node(LINEAR, "gallery_folder_menu", bounds=(21, 1311, 400, 1437), clickable=True, focusable=True, on_tap=lambda: None)  # fmt: skip
+        folder = Node(
+            LINEAR,
+            "gallery_folder_menu",
+            bounds=(21, 1311, 400, 1437),
+            clickable=True,
+            focusable=True,
+            on_tap=lambda: None,
+        )
         folder.add(text_view("gallery_folder_menu_tv", t["recents"], (42, 1340, 380, 1408)))
         bar.add(folder)
-        bar.add(image_view("multi_select_slide_button_alt", t["select_multiple"], (840, 1322, 944, 1426), on_tap=self.toggle_multi, selected=self.multi))  # fmt: skip
-        bar.add(image_view("camera_button", t["camera"], (955, 1322, 1059, 1426), on_tap=lambda: None))  # fmt: skip
+        bar.add(
+            image_view(
+                "multi_select_slide_button_alt",
+                t["select_multiple"],
+                (840, 1322, 944, 1426),
+                on_tap=self.toggle_multi,
+                selected=self.multi,
+            )
+        )
+        bar.add(
+            image_view("camera_button", t["camera"], (955, 1322, 1059, 1426), on_tap=lambda: None)
+        )
         nodes.append(bar)
         area = (0, 1437, W, TAB_TOP)
         if app.media_permission == "denied":
@@ -241,10 +290,19 @@ class EditScreen(Screen):
         t = self.t
         nodes = [action_bar(self, "", right=[next_button(self, self.next)])]
         if len(self.items) > 1:
-            tray = Node(RECYCLER, "media_thumbnail_tray", bounds=(0, BAR_BOTTOM, W, 1500), scrollable=True)  # fmt: skip
+            tray = Node(
+                RECYCLER, "media_thumbnail_tray", bounds=(0, BAR_BOTTOM, W, 1500), scrollable=True
+            )
             x = 60
             for i, item in enumerate(self.items[:3]):
-                tray.add(Node(FRAME, "", desc=f"{t['photo'] if item.kind == 'image' else t['video']} {i + 1}", bounds=(x, 300, x + 800, 1400)))  # fmt: skip
+                tray.add(
+                    Node(
+                        FRAME,
+                        "",
+                        desc=f"{t['photo'] if item.kind == 'image' else t['video']} {i + 1}",
+                        bounds=(x, 300, x + 800, 1400),
+                    )
+                )
                 x += 840
             nodes.append(tray)
         else:
@@ -256,13 +314,37 @@ class EditScreen(Screen):
             b = (x, 1560, x + 260, 2040)
             if b[2] > W:
                 break
-            strip.add(text_view("filter_name", name, b, on_tap=lambda n=name: setattr(self, "filter", n), selected=name == self.filter))  # fmt: skip
+            strip.add(
+                text_view(
+                    "filter_name",
+                    name,
+                    b,
+                    on_tap=lambda n=name: setattr(self, "filter", n),
+                    selected=name == self.filter,
+                )
+            )
             x += 270
         actions.add(strip)
         nodes.append(actions)
         tabs = Node(LINEAR, "creation_tabs", bounds=(0, TAB_TOP, W, BOTTOM))
-        tabs.add(text_view("", t["filter"], (0, TAB_TOP, 540, BOTTOM), on_tap=lambda: setattr(self, "tab", "filter"), selected=self.tab == "filter"))  # fmt: skip
-        tabs.add(text_view("", t["edit"], (540, TAB_TOP, W, BOTTOM), on_tap=lambda: setattr(self, "tab", "edit"), selected=self.tab == "edit"))  # fmt: skip
+        tabs.add(
+            text_view(
+                "",
+                t["filter"],
+                (0, TAB_TOP, 540, BOTTOM),
+                on_tap=lambda: setattr(self, "tab", "filter"),
+                selected=self.tab == "filter",
+            )
+        )
+        tabs.add(
+            text_view(
+                "",
+                t["edit"],
+                (540, TAB_TOP, W, BOTTOM),
+                on_tap=lambda: setattr(self, "tab", "edit"),
+                selected=self.tab == "edit",
+            )
+        )
         nodes.append(tabs)
         return nodes
 
@@ -311,9 +393,19 @@ class VideoEditScreen(Screen):
         t = self.t
         nodes = [action_bar(self, "", left="back")]
         nodes.append(Node(FRAME, "clips_editor_video_preview", bounds=(0, BAR_BOTTOM, W, 1800)))
-        nodes.append(Node(HSCROLL, "clips_editor_timeline", bounds=(0, 1820, W, 2080), scrollable=True))  # fmt: skip
+        nodes.append(
+            Node(HSCROLL, "clips_editor_timeline", bounds=(0, 1820, W, 2080), scrollable=True)
+        )
         nodes.append(Node(LINEAR, "clips_action_bar", bounds=(0, TAB_TOP, W, BOTTOM)))
-        nodes.append(button("clips_right_action_button", t["next"], (780, TAB_TOP + 20, 1059, BOTTOM - 20), self.next, desc=t["next"]))  # fmt: skip
+        nodes.append(
+            button(
+                "clips_right_action_button",
+                t["next"],
+                (780, TAB_TOP + 20, 1059, BOTTOM - 20),
+                self.next,
+                desc=t["next"],
+            )
+        )
         return nodes
 
     def back(self) -> bool:
@@ -351,13 +443,37 @@ class ComposerScreen(Screen):
         t = self.t
         self.caption.hint = t["caption_hint"]
         overflow = app.has("layout_share_overflow")
+        top_share = app.has("layout_share_top") and not overflow
         right: list[Node] = []
+        if top_share:
+            right.append(
+                text_view(
+                    "next_button_textview",
+                    t["share"],
+                    (850, TOP + 30, 1059, BAR_BOTTOM - 30),
+                    on_tap=self.share,
+                )
+            )
         if overflow:
-            right.append(image_view("action_bar_overflow_icon", t["more_options"], (950, TOP + 21, 1059, BAR_BOTTOM - 21), on_tap=self.open_menu))  # fmt: skip
+            right.append(
+                image_view(
+                    "action_bar_overflow_icon",
+                    t["more_options"],
+                    (950, TOP + 21, 1059, BAR_BOTTOM - 21),
+                    on_tap=self.open_menu,
+                )
+            )
         title = t["new_reel"] if self.kind == "reel" else t["new_post"]
         nodes = [action_bar(self, title, right=right)]
         y = BAR_BOTTOM + 42
-        nodes.append(Node(FRAME, "media_thumbnail", desc=t["photo"] if self.items[0].kind == "image" else t["video"], bounds=(42, y, 282, y + 300)))  # fmt: skip
+        nodes.append(
+            Node(
+                FRAME,
+                "media_thumbnail",
+                desc=t["photo"] if self.items[0].kind == "image" else t["video"],
+                bounds=(42, y, 282, y + 300),
+            )
+        )
         editor = app.has("layout_caption_editor")
         alt = app.has("layout_alt_ids")
         rid = "caption_text_view" if alt else "caption_input_text_view"
@@ -377,22 +493,39 @@ class ComposerScreen(Screen):
         nodes.append(caption)
         y += 342
         rows = Node(LINEAR, "metadata_rows", bounds=(0, y, W, y + 600))
-        rows.add(text_view("tag_people_row", t["tag_people"], (0, y, W, y + 150), on_tap=lambda: None))  # fmt: skip
-        rows.add(text_view("location_label", t["add_location"], (0, y + 150, W, y + 300), on_tap=lambda: None))  # fmt: skip
-        rows.add(text_view("audience_row", f"{t['audience']}: {t['everyone']}", (0, y + 300, W, y + 450), on_tap=lambda: None))  # fmt: skip
+        rows.add(
+            text_view("tag_people_row", t["tag_people"], (0, y, W, y + 150), on_tap=lambda: None)
+        )
+        rows.add(
+            text_view(
+                "location_label", t["add_location"], (0, y + 150, W, y + 300), on_tap=lambda: None
+            )
+        )
+        rows.add(
+            text_view(
+                "audience_row",
+                f"{t['audience']}: {t['everyone']}",
+                (0, y + 300, W, y + 450),
+                on_tap=lambda: None,
+            )
+        )
         if self.kind == "reel":
-            rows.add(text_view("add_music_row", t["add_music"], (0, y + 450, W, y + 600), on_tap=lambda: None))  # fmt: skip
+            rows.add(
+                text_view(
+                    "add_music_row", t["add_music"], (0, y + 450, W, y + 600), on_tap=lambda: None
+                )
+            )
         nodes.append(rows)
-        if not overflow:
+        if not overflow and not top_share:
             covered = app.has("keyboard_covers_footer")
-            if app.keyboard_visible and not covered:
-                top = KEYBOARD_TOP - 150
-            else:
-                top = TAB_TOP + 15
+            lifted = app.keyboard_visible and not covered
+            top = KEYBOARD_TOP - 150 if lifted else TAB_TOP + 15
             share_rid = "share_button" if alt else "share_footer_button"
             desc = t["share_to_reels"] if self.kind == "reel" else t["share"]
             footer = Node(FRAME, "share_footer_container", bounds=(0, top - 15, W, top + 135))
-            footer.add(button(share_rid, t["share"], (42, top, 1038, top + 120), self.share, desc=desc))  # fmt: skip
+            footer.add(
+                button(share_rid, t["share"], (42, top, 1038, top + 120), self.share, desc=desc)
+            )
             nodes.append(footer)
         return nodes
 
@@ -429,9 +562,27 @@ class CaptionEditorScreen(Screen):
         t = self.t
         if self.app.focus is None:
             self.app.focus_field(self.draft)
-        ok = text_view("action_bar_button_text", t["ok"], (880, TOP + 30, 1059, BAR_BOTTOM - 30), on_tap=self.confirm)  # fmt: skip
+        ok = text_view(
+            "action_bar_button_text",
+            t["ok"],
+            (880, TOP + 30, 1059, BAR_BOTTOM - 30),
+            on_tap=self.confirm,
+        )
         nodes = [action_bar(self, t["write_caption"], right=[ok])]
-        nodes.append(Node(EDIT, "caption_input_text_view", text=self.draft.shown(), desc=t["write_caption"], bounds=(42, BAR_BOTTOM + 20, 1038, 1000), clickable=True, focusable=True, focused=self.app.focus is self.draft, long_clickable=True, on_tap=lambda: self.app.focus_field(self.draft)))  # fmt: skip
+        nodes.append(
+            Node(
+                EDIT,
+                "caption_input_text_view",
+                text=self.draft.shown(),
+                desc=t["write_caption"],
+                bounds=(42, BAR_BOTTOM + 20, 1038, 1000),
+                clickable=True,
+                focusable=True,
+                focused=self.app.focus is self.draft,
+                long_clickable=True,
+                on_tap=lambda: self.app.focus_field(self.draft),
+            )
+        )
         return nodes
 
     def confirm(self) -> None:
@@ -449,9 +600,30 @@ class StoryCameraScreen(Screen):
         app = self.app
         t = self.t
         nodes = [Node(FRAME, "camera_preview_view", bounds=(0, 0, W, TAB_TOP))]
-        nodes.append(image_view("camera_close_button", t["close"], (21, TOP + 21, 147, BAR_BOTTOM), on_tap=app.press_back))  # fmt: skip
-        nodes.append(image_view("gallery_preview_button", t["gallery"], (63, 1960, 189, 2086), on_tap=lambda: app.push(StoryGalleryScreen(app))))  # fmt: skip
-        nodes.append(image_view("camera_shutter_button", t["take_photo"], (420, 1900, 660, 2140), on_tap=lambda: None))  # fmt: skip
+        nodes.append(
+            image_view(
+                "camera_close_button",
+                t["close"],
+                (21, TOP + 21, 147, BAR_BOTTOM),
+                on_tap=app.press_back,
+            )
+        )
+        nodes.append(
+            image_view(
+                "gallery_preview_button",
+                t["gallery"],
+                (63, 1960, 189, 2086),
+                on_tap=lambda: app.push(StoryGalleryScreen(app)),
+            )
+        )
+        nodes.append(
+            image_view(
+                "camera_shutter_button",
+                t["take_photo"],
+                (420, 1900, 660, 2140),
+                on_tap=lambda: None,
+            )
+        )
         nodes.append(destination_selector(self, "story"))
         return nodes
 
@@ -488,18 +660,59 @@ class StoryComposerScreen(Screen):
     def build(self) -> list[Node]:
         app = self.app
         t = self.t
-        nodes = [Node(FRAME, "reel_viewer_media_container", desc=t["photo"] if self.item.kind == "image" else t["video"], bounds=(0, 0, W, 2100))]  # fmt: skip
+        nodes = [
+            Node(
+                FRAME,
+                "reel_viewer_media_container",
+                desc=t["photo"] if self.item.kind == "image" else t["video"],
+                bounds=(0, 0, W, 2100),
+            )
+        ]
         tools = Node(LINEAR, "story_tools", bounds=(0, TOP, W, BAR_BOTTOM))
-        tools.add(image_view("camera_close_button", t["back"], (21, TOP + 21, 147, BAR_BOTTOM), on_tap=app.press_back))  # fmt: skip
-        tools.add(image_view("text_tool_button", "Aa", (650, TOP + 21, 760, BAR_BOTTOM), on_tap=lambda: None))  # fmt: skip
-        tools.add(image_view("sticker_tool_button", "Stickers", (780, TOP + 21, 890, BAR_BOTTOM), on_tap=lambda: None))  # fmt: skip
+        tools.add(
+            image_view(
+                "camera_close_button",
+                t["back"],
+                (21, TOP + 21, 147, BAR_BOTTOM),
+                on_tap=app.press_back,
+            )
+        )
+        tools.add(
+            image_view(
+                "text_tool_button", "Aa", (650, TOP + 21, 760, BAR_BOTTOM), on_tap=lambda: None
+            )
+        )
+        tools.add(
+            image_view(
+                "sticker_tool_button",
+                "Stickers",
+                (780, TOP + 21, 890, BAR_BOTTOM),
+                on_tap=lambda: None,
+            )
+        )
         nodes.append(tools)
         footer = Node(LINEAR, "story_share_footer", bounds=(0, 2110, W, BOTTOM))
-        mine = Node(LINEAR, "your_story_share_shortcut_button", desc=t["your_story"], bounds=(21, 2140, 520, 2300), clickable=True, focusable=True, on_tap=lambda: self.share("your_story"))  # fmt: skip
+        mine = Node(
+            LINEAR,
+            "your_story_share_shortcut_button",
+            desc=t["your_story"],
+            bounds=(21, 2140, 520, 2300),
+            clickable=True,
+            focusable=True,
+            on_tap=lambda: self.share("your_story"),
+        )
         mine.add(Node(FRAME, "", bounds=(42, 2170, 142, 2270)))
         mine.add(text_view("", t["your_story"], (160, 2180, 500, 2260)))
         footer.add(mine)
-        friends = Node(LINEAR, "close_friends_share_shortcut_button", desc=t["close_friends"], bounds=(540, 2140, 1059, 2300), clickable=True, focusable=True, on_tap=lambda: self.share("close_friends"))  # fmt: skip
+        friends = Node(
+            LINEAR,
+            "close_friends_share_shortcut_button",
+            desc=t["close_friends"],
+            bounds=(540, 2140, 1059, 2300),
+            clickable=True,
+            focusable=True,
+            on_tap=lambda: self.share("close_friends"),
+        )
         friends.add(text_view("", t["close_friends"], (640, 2180, 1040, 2260)))
         footer.add(friends)
         nodes.append(footer)

@@ -47,7 +47,9 @@ def sheet(
     root = Node(FRAME, "bottom_sheet_container_view", bounds=(0, top, W, BOTTOM))
     content = Node(LINEAR, "igds_headline", bounds=(0, top, W, BOTTOM))
     root.add(content)
-    content.add(Node(FRAME, "bottom_sheet_drag_handle_prism", bounds=(480, top + 24, 600, top + 36)))
+    content.add(
+        Node(FRAME, "bottom_sheet_drag_handle_prism", bounds=(480, top + 24, 600, top + 36))
+    )
     content.add(text_view("igds_headline_headline", title, (63, top + 120, 1017, top + 210)))
     content.add(text_view("igds_headline_body", body, (63, top + 230, 1017, top + 380)))
     rid, text, action = primary
@@ -118,7 +120,9 @@ class AppUpdatePopup(Dialog):
 class PromoPopup(Dialog):
     def build(self) -> Node:
         t = self.t
-        root = sheet(t["promo_title"], t["promo_body"], ("bb_primary_action", t["got_it"], self.dismiss))
+        root = sheet(
+            t["promo_title"], t["promo_body"], ("bb_primary_action", t["got_it"], self.dismiss)
+        )
         # The action sits in its container, as on real builds.
         content = root.children[0]
         action = content.children[-1]
@@ -186,11 +190,19 @@ class DiscardDialog(Dialog):
             t["discard_title"],
             t["discard_body"],
             [
-                ("igds_alert_dialog_primary_button", t["discard"], tapper(self.dismiss, self.on_discard)),
-                ("igds_alert_dialog_secondary_button", t["save_draft"], tapper(self.dismiss, self.app.go_home)),
+                (
+                    "igds_alert_dialog_primary_button",
+                    t["discard"],
+                    tapper(self.dismiss, self.on_discard),
+                ),
+                (
+                    "igds_alert_dialog_secondary_button",
+                    t["save_draft"],
+                    tapper(self.dismiss, self.app.go_home),
+                ),
                 ("igds_alert_dialog_tertiary_button", t["keep_editing"], self.dismiss),
             ],
-        )  # fmt: skip
+        )
 
 
 class DraftDialog(Dialog):
@@ -226,7 +238,9 @@ class AccountSwitcherSheet(Dialog):
         top = BOTTOM - 200 - rows * 168
         root = Node(FRAME, "bottom_sheet_container_view", bounds=(0, top, W, BOTTOM))
         lst = Node(LINEAR, "account_switcher_list", bounds=(0, top + 60, W, BOTTOM))
-        root.add(Node(FRAME, "bottom_sheet_drag_handle_prism", bounds=(480, top + 24, 600, top + 36)))
+        root.add(
+            Node(FRAME, "bottom_sheet_drag_handle_prism", bounds=(480, top + 24, 600, top + 36))
+        )
         root.add(lst)
         y = top + 80
         for username in app.session:
@@ -240,20 +254,33 @@ class AccountSwitcherSheet(Dialog):
                 selected=username == app.current,
                 on_tap=lambda u=username: app.switch_account(u),
             )
-            row.add(image_view("row_user_imageview", t.fmt("profile_picture", user=username), (42, y + 21, 168, y + 147)))
+            row.add(
+                image_view(
+                    "row_user_imageview",
+                    t.fmt("profile_picture", user=username),
+                    (42, y + 21, 168, y + 147),
+                )
+            )
             row.add(text_view("row_user_textview", username, (210, y + 50, 800, y + 118)))
             if username == app.current:
                 row.add(image_view("row_user_checkmark", "Selected", (920, y + 50, 1000, y + 118)))
             lst.add(row)
             y += 168
-        lst.add(text_view("add_account_button", t["add_account"], (0, y, W, y + 168), on_tap=app.add_account))
+        lst.add(
+            text_view(
+                "add_account_button", t["add_account"], (0, y, W, y + 168), on_tap=app.add_account
+            )
+        )
         y += 168
-        lst.add(text_view("accounts_center_button", t["accounts_center"], (0, y, W, y + 168), on_tap=self.dismiss))
-        return root  # fmt: skip
-
-    @property
-    def screen_name(self) -> str:
-        return "account_switcher"
+        lst.add(
+            text_view(
+                "accounts_center_button",
+                t["accounts_center"],
+                (0, y, W, y + 168),
+                on_tap=self.dismiss,
+            )
+        )
+        return root
 
 
 class OverflowMenu(Dialog):

@@ -32,7 +32,7 @@ class Upload:
     extra: dict = field(default_factory=dict)
 
     def phase(self, now: float) -> str:
-        """"posting", "finishing", or the final state."""
+        """ "posting", "finishing", or the final state."""
         if self.state != "running":
             return self.state
         if now - self.started_at < self.duration * (1 - FINISHING_SHARE):

@@ -164,9 +164,10 @@ def test_carousel_caps_at_ten(phone):
     for thumb in ui(phone).find_all(rid="gallery_grid_item_thumbnail", desc_prefix="Unselected"):
         phone.tap(*thumb.center)
     selected = [
-        t for t in ui(phone).find_all(rid="gallery_grid_item_thumbnail")
+        t
+        for t in ui(phone).find_all(rid="gallery_grid_item_thumbnail")
         if t.desc.startswith("Selected")
-    ]  # fmt: skip
+    ]
     assert max(int(t.desc.split(",")[0].split()[-1]) for t in selected) == 10
 
 

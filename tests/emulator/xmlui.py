@@ -8,10 +8,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 PKG = "com.instagram.android:id/"
-ATTRS = (
-    "index text resource-id class package content-desc checkable checked clickable enabled "
-    "focusable focused scrollable long-clickable password selected bounds"
-).split()
+ATTRS = [
+    "index", "text", "resource-id", "class", "package", "content-desc", "checkable", "checked",
+    "clickable", "enabled", "focusable", "focused", "scrollable", "long-clickable", "password",
+    "selected", "bounds",
+]  # fmt: skip
 
 
 @dataclass
@@ -53,9 +54,13 @@ class UI:
         self.nodes = [N(dict(e.attrib)) for e in self.root.iter("node")]
 
     def find_all(
-        self, rid: str | None = None, text: str | None = None, desc: str | None = None,
-        package: str | None = None, desc_prefix: str | None = None,
-    ) -> list[N]:  # fmt: skip
+        self,
+        rid: str | None = None,
+        text: str | None = None,
+        desc: str | None = None,
+        package: str | None = None,
+        desc_prefix: str | None = None,
+    ) -> list[N]:
         out = []
         for n in self.nodes:
             if rid is not None and n.rid != (rid if ":" in rid else PKG + rid):

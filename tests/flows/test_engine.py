@@ -233,7 +233,7 @@ def test_loading_waits_without_spending_steps() -> None:
     driver = ReplayDriver("loading", "loading", "home_feed")
     engine = Engine(driver, poll_s=0.5, sleep=slept.append)
     engine.run(UntilHome())
-    assert slept == [0.5, 0.5]
+    assert slept == [0.5, 1.0]  # backoff while the app stays busy
     assert engine.stats.steps == 0
     assert engine.stats.dumps == 3
     assert driver.actions() == []

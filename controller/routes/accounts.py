@@ -1,0 +1,225 @@
+"""Instagram accounts: ops register them on a device, re-authenticate or disable them; agents
+report preflight results; scheduler services read them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends
+from sqlmodel import Session, func, select
+
+from controller import accounts
+from controller.config import Settings
+from controller.deps import Principal, get_secrets, get_session, get_settings, require
+from controller.errors import ApiError, not_found
+from controller.models import Account, Device
+from controller.schemas import (
+    AccountIn,
+    AccountOut,
+    AccountPatch,
+    DisableIn,
+    Pacing,
+    PreflightIn,
+    PreflightOut,
+    ReauthIn,
+)
+from controller.security import SecretBox
+from controller.timeutil import utcnow
+from controller.timezones import zone
+from flows.errors import ERROR_KINDS
+
+router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
+MAX_ACCOUNTS_PER_DEVICE = 5
+
+
+def account_out(session: Session, account: Account, settings: Settings) -> AccountOut:
+    device = session.get(Device, account.device_id)
+    gap_s, cap = accounts.pacing(account, settings)
+    preflight = None
+    if account.preflight is not None and account.preflight_at is not None:
+        preflight = PreflightOut(**account.preflight, at=account.preflight_at)
+    return AccountOut(
+        username=account.username,
+        device=device.serial if device else "",
+        timezone=account.timezone,
+        state=account.state,  # type: ignore[arg-type]
+        state_reason=account.state_reason,
+        approval_required=account.approval_required,
+        pacing=Pacing(
+            min_gap_minutes=gap_s / 60,
+            daily_cap=cap,
+            own=account.min_gap_s is not None or account.daily_cap is not None,
+        ),
+        preflight=preflight,
+    )
+
+
+def _account(session: Session, username: str) -> Account:
+    account = session.exec(
+        select(Account).where(Account.username == username).with_for_update()
+    ).first()
+    if account is None:
+        raise not_found("account", username)
+    return account
+
+
+def _device_with_room(session: Session, serial: str) -> Device:
+    device = session.exec(select(Device).where(Device.serial == serial)).first()
+    if device is None:
+        raise ApiError(422, "device_not_found", f"no device {serial!r}")
+    held = session.exec(
+        select(func.count()).select_from(Account).where(Account.device_id == device.id)
+    ).one()
+    if held >= MAX_ACCOUNTS_PER_DEVICE:
+        raise ApiError(409, "device_full", f"device {serial!r} already holds 5 accounts")
+    return device
+
+
+@router.post("", status_code=201, response_model=AccountOut)
+def create_account(
+    body: AccountIn,
+    session: Session = Depends(get_session),
+    secrets: SecretBox = Depends(get_secrets),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(require("ops")),
+) -> AccountOut:
+    """Register an Instagram account on a device. The password is stored encrypted and never
+    returned. A username can be registered once (409 `username_taken`)."""
+    zone(body.timezone)
+    taken_message = f"account {body.username!r} is already registered (ya pertenece a otra cuenta)"
+    if session.exec(select(Account.id).where(Account.username == body.username)).first():
+        raise ApiError(409, "username_taken", taken_message)
+    device = _device_with_room(session, body.device)
+    account = Account(
+        username=body.username,
+        password_enc=secrets.encrypt(body.password),
+        device_id=device.id or 0,
+        timezone=body.timezone,
+    )
+    session.add(account)
+    try:
+        session.flush()
+    except sa.exc.IntegrityError:
+        raise ApiError(409, "username_taken", taken_message) from None
+    return account_out(session, account, settings)
+
+
+@router.get("", response_model=list[AccountOut])
+def list_accounts(
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(require("scheduler")),
+) -> list[AccountOut]:
+    rows = session.exec(select(Account).order_by(Account.username)).all()
+    return [account_out(session, a, settings) for a in rows]
+
+
+@router.get("/{username}", response_model=AccountOut)
+def get_account(
+    username: str,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(require("scheduler")),
+) -> AccountOut:
+    account = session.exec(select(Account).where(Account.username == username)).first()
+    if account is None:
+        raise not_found("account", username)
+    return account_out(session, account, settings)
+
+
+@router.patch("/{username}", response_model=AccountOut)
+def edit_account(
+    username: str,
+    body: AccountPatch,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(require("ops")),
+) -> AccountOut:
+    """Move the account to another device, change its time zone, its pacing (`null` returns to
+    farm.yaml's default) or whether its jobs need approval."""
+    account = _account(session, username)
+    given = body.model_fields_set
+    if body.device is not None:
+        current = session.get(Device, account.device_id)
+        if current is None or current.serial != body.device:
+            account.device_id = _device_with_room(session, body.device).id or 0
+    if body.timezone is not None:
+        zone(body.timezone)
+        account.timezone = body.timezone
+    if "min_gap_minutes" in given:
+        gap = body.min_gap_minutes
+        account.min_gap_s = gap * 60 if gap is not None else None
+    if "daily_cap" in given:
+        account.daily_cap = body.daily_cap
+    if body.approval_required is not None:
+        account.approval_required = body.approval_required
+    session.add(account)
+    session.flush()
+    return account_out(session, account, settings)
+
+
+@router.post("/{username}/reauth", response_model=AccountOut)
+def reauthenticate(
+    username: str,
+    body: ReauthIn,
+    session: Session = Depends(get_session),
+    secrets: SecretBox = Depends(get_secrets),
+    settings: Settings = Depends(get_settings),
+    principal: Principal = Depends(require("ops")),
+) -> AccountOut:
+    """Ops solved the login problem (new password, challenge passed on the phone, re-enabled):
+    the account is `active` again and its held jobs are released to the dispatcher."""
+    account = _account(session, username)
+    if body.password is not None:
+        account.password_enc = secrets.encrypt(body.password)
+    accounts.release(
+        session, account, actor=principal.actor, reason=body.reason or "account re-authenticated"
+    )
+    session.flush()
+    return account_out(session, account, settings)
+
+
+@router.post("/{username}/disable", response_model=AccountOut)
+def disable_account(
+    username: str,
+    body: DisableIn,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(require("ops")),
+) -> AccountOut:
+    """Stop publishing for the account; its jobs stay queued. `reauth` enables it again."""
+    account = _account(session, username)
+    accounts.hold(session, account, "disabled", body.reason or "disabled by ops")
+    session.flush()
+    return account_out(session, account, settings)
+
+
+@router.post("/{username}/preflight", response_model=AccountOut)
+def report_preflight(
+    username: str,
+    body: PreflightIn,
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    principal: Principal = Depends(require("agent_session")),
+) -> AccountOut:
+    """An agent reports the preflight check of an account on its device (logged in, public,
+    2FA, enough posts). A failure with an account-level code holds the account's queue."""
+    account = _account(session, username)
+    if principal.agent_id is not None:
+        device = session.get(Device, account.device_id)
+        if device is None or device.agent_id != principal.agent_id:
+            raise ApiError(403, "forbidden", f"account {username!r} is not on this agent's device")
+    if body.code is not None and body.code not in ERROR_KINDS:
+        raise ApiError(422, "unknown_error_code", f"{body.code!r} is not a known failure code")
+    account.preflight = {
+        "ok": body.ok,
+        "code": body.code,
+        "message": body.message,
+        "checks": body.checks,
+    }
+    account.preflight_at = utcnow()
+    session.add(account)
+    if not body.ok and body.code and ERROR_KINDS[body.code].account_level:
+        state = "challenge" if body.code == "auth_challenge_required" else "needs_auth"
+        accounts.hold(session, account, state, f"preflight: {body.code}: {body.message}")
+    session.flush()
+    return account_out(session, account, settings)

@@ -1,0 +1,116 @@
+"""Creating a job: idempotency, the account, the time zone and the media rules of its kind.
+Shared by single (`POST /v1/jobs`) and batch (`POST /v1/jobs:batch`) submission."""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+import media
+from controller.deps import Principal
+from controller.errors import ApiError
+from controller.models import Account, Job, JobEvent, MediaAsset
+from controller.schemas import JobIn
+from controller.timezones import to_utc
+
+
+def _media_infos(session: Session, ids: list[str]) -> list[tuple[MediaAsset, media.MediaInfo]]:
+    assets = session.exec(select(MediaAsset).where(MediaAsset.sha256.in_(ids))).all()  # type: ignore[attr-defined]
+    by_sha = {a.sha256: a for a in assets}
+    out = []
+    for sha in ids:
+        asset = by_sha.get(sha)
+        if asset is None:
+            raise ApiError(422, "media_not_found", f"no media {sha!r}; upload it first")
+        info = media.MediaInfo(
+            kind=asset.media_type,
+            format=asset.format,
+            width=asset.width,
+            height=asset.height,
+            duration=asset.duration_s,
+            fps=asset.fps,
+            video_codec=asset.video_codec,
+            audio_codec=asset.audio_codec,
+            bytes=asset.bytes,
+        )
+        out.append((asset, info))
+    return out
+
+
+def request_hash(body: JobIn) -> str:
+    return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+
+
+def prior_submission(
+    session: Session, principal: Principal, idem_key: str | None, body: JobIn
+) -> Job | None:
+    """The job an earlier request with this Idempotency-Key created (same body), if any."""
+    if not idem_key:
+        return None
+    prior = session.exec(
+        select(Job).where(Job.api_key_id == principal.api_key_id, Job.idempotency_key == idem_key)
+    ).first()
+    if prior is not None and prior.request_hash != request_hash(body):
+        raise ApiError(
+            422,
+            "idempotency_conflict",
+            "this Idempotency-Key was used with a different request body",
+        )
+    return prior
+
+
+def check_media(session: Session, kind: str, ids: list[str]) -> list[int]:
+    """Media rules for the kind (item count, per-item limits); returns the assets' row ids."""
+    items = _media_infos(session, ids)
+    try:
+        media.validate_for_kind([info for _, info in items], kind)
+    except media.MediaError as exc:
+        raise ApiError(422, exc.code, exc.message) from None
+    return [asset.id or 0 for asset, _ in items]
+
+
+def create_job(session: Session, body: JobIn, principal: Principal, idem_key: str | None) -> Job:
+    """Validate and insert one job (shared by single and batch submission). The caller owns
+    the transaction: an IntegrityError (a concurrent twin) leaves it to roll back."""
+    prior = prior_submission(session, principal, idem_key, body)
+    if prior is not None:
+        return prior
+    account = session.exec(select(Account).where(Account.username == body.account)).first()
+    if account is None:
+        raise ApiError(422, "account_not_found", f"no account {body.account!r}")
+    scheduled_utc, tz_name = to_utc(body.scheduled_at, body.timezone)
+    media_ids = check_media(session, body.kind, body.media)
+    needs_approval = body.approval_required or account.approval_required
+    state = "pending_approval" if needs_approval else "scheduled"
+    job = Job(
+        kind=body.kind,
+        account_id=account.id or 0,
+        caption=body.caption,
+        media_ids=media_ids,
+        fit=body.fit,
+        scheduled_at=scheduled_utc,
+        timezone=tz_name,
+        state=state,
+        approval_required=needs_approval,
+        api_key_id=principal.api_key_id,
+        idempotency_key=idem_key,
+        request_hash=request_hash(body),
+    )
+    session.add(job)
+    try:
+        session.flush()
+    except sa.exc.IntegrityError:
+        raise ApiError(409, "duplicate_submission", "a concurrent request used this key") from None
+    session.add(
+        JobEvent(
+            job_id=job.id or 0,
+            type="state",
+            from_state=None,
+            to_state=state,
+            actor=principal.actor,
+            reason="submitted",
+        )
+    )
+    return job
