@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -76,6 +77,14 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _STATUS_CODES.get(exc.status_code, "http_error")
         return JSONResponse(
             _body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(sa.exc.DataError)
+    async def _data(_: Request, exc: sa.exc.DataError) -> JSONResponse:
+        # a value the database cannot hold (NUL byte in a path, number out of range, …)
+        return JSONResponse(
+            _body("invalid_value", "a value in the request cannot be stored or compared"),
+            status_code=422,
         )
 
     @app.exception_handler(Exception)

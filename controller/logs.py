@@ -5,25 +5,40 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 
 SECRET_KEYS = re.compile(r"pass(word)?|token|secret|authorization|api_key|cookie", re.I)
-SECRET_VALUES = re.compile(r"\b(fk|fa)_[A-Za-z0-9_\-]{20,}|gAAAAA[A-Za-z0-9_\-=]{20,}")
+SECRET_VALUES = re.compile(
+    r"\b(fk|fa|whsec)_[A-Za-z0-9_\-]{20,}|gAAAAA[A-Za-z0-9_\-=]{20,}|Bearer\s+\S+"
+)
+# ids that are not secrets even though their names look like it (the lease's fencing number)
+NOT_SECRET = {"lease_token"}
+
+
+def _clean(key: str, value: Any) -> Any:
+    if key not in NOT_SECRET and SECRET_KEYS.search(key):
+        return "[redacted]"
+    if isinstance(value, str):
+        return SECRET_VALUES.sub("[redacted]", value)
+    if isinstance(value, dict):
+        return {k: _clean(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean("", v) for v in value]
+    return value
 
 
 def redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
-    """Blank out values of secret-looking keys and anything shaped like our tokens."""
+    """Blank out values of secret-looking keys (at any depth) and anything shaped like our
+    tokens, keys, Fernet ciphertexts or a bearer header."""
     for key, value in list(event.items()):
-        if SECRET_KEYS.search(key):
-            event[key] = "[redacted]"
-        elif isinstance(value, str):
-            event[key] = SECRET_VALUES.sub("[redacted]", value)
+        event[key] = _clean(key, value)
     return event
 
 
-def configure(level: str = "INFO", *, json: bool = True) -> None:
+def configure(level: str = "INFO", *, json: bool = True, file: TextIO | None = None) -> None:
+    """JSON lines (or console lines) with secrets redacted, to `file` (default stderr)."""
     renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     structlog.configure(
         processors=[
@@ -35,6 +50,6 @@ def configure(level: str = "INFO", *, json: bool = True) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=file or sys.stderr),
         cache_logger_on_first_use=False,
     )

@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["feed", "carousel", "story", "reel"]
+MAX_ROW_ID = 2**31 - 1
+# a row id in a path (job, lease token, webhook): bounded so no database sees an overflow
+RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    return False
 
 
 class StrictModel(BaseModel):
+    """A request body: unknown fields are refused, and so is a NUL character anywhere in a
+    string (PostgreSQL cannot store it)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class MediaOut(BaseModel):

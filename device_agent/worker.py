@@ -212,6 +212,6 @@ class DeviceWorker:
 
     def _verify(self, lease: dict[str, Any]) -> dict[str, Any]:
         found = flows.verify_post(
-            self.driver, lease["account"], lease["marker"], len(lease["media"])
+            self.driver, lease["account"], lease["marker"], len(lease["media"]), kind=lease["kind"]
         )
         return {"outcome": "verified_published" if found else "verified_absent"}

@@ -334,9 +334,9 @@ def _parse_entry(entry: ScriptEntry) -> Fault:
     elif isinstance(entry, str):
         name, trigger, params = entry, "", {}
     else:
-        items = list(entry)
-        name = items[0]
-        trigger = items[1] if len(items) > 1 and items[1] else ""
+        items: list[Any] = list(entry)
+        name = str(items[0])
+        trigger = str(items[1]) if len(items) > 1 and items[1] else ""
         params = dict(items[2]) if len(items) > 2 and items[2] else {}
     if name not in FAULTS:
         raise ValueError(f"unknown fault {name!r}; known: {', '.join(FAULT_NAMES)}")

@@ -46,6 +46,8 @@ class SimPhone:
     (pre-existing gallery photos). `faults`: a `FaultPlan` (none by default). `clock` gives
     seconds (monotonic); `speed` scales simulated time (2.0 = uploads finish twice as fast).
     `latency`: real seconds each hierarchy dump takes (0 by default; ~0.3 mimics a device).
+    `media_permission="ask"`: a fresh install; the first gallery opening shows Android's
+    photos-and-videos permission dialog.
     """
 
     width = 1080
@@ -63,6 +65,7 @@ class SimPhone:
         speed: float = 1.0,
         latency: float = 0.0,
         preloaded_media: int = 3,
+        media_permission: str = "granted",
         battery_level: int = 87,
         battery_temperature: float = 28.5,
         charging: bool = True,
@@ -93,6 +96,9 @@ class SimPhone:
         if accounts is None:
             accounts = [SimAccount(username=_default_username(serial))]
         self.app = InstagramApp(self, accounts, locale=self.locale)
+        if media_permission not in ("granted", "ask"):
+            raise ValueError('media_permission must be "granted" or "ask"')
+        self.app.media_permission = media_permission
         self._shell = Shell(self)
 
     # ------------------------------------------------------------------ host API

@@ -239,3 +239,35 @@ def serve(config: ServeConfig | None = None) -> None:
     config = config or ServeConfig()
     app = create_app(build_phones(config))
     uvicorn.run(app, host=config.host, port=config.port, log_level=config.log_level)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m emulator.server --phones 3 --port 8700`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Serve simulated phones over HTTP.")
+    parser.add_argument("--phones", type=int, default=3)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8700)
+    parser.add_argument("--locale", default="en")
+    parser.add_argument("--speed", type=float, default=1.0)
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--fault-probability", type=float, default=0.0)
+    args = parser.parse_args(argv)
+    serve(
+        ServeConfig(
+            phones=args.phones,
+            host=args.host,
+            port=args.port,
+            locale=args.locale,
+            speed=args.speed,
+            latency=args.latency,
+            seed=args.seed,
+            fault_probability=args.fault_probability,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

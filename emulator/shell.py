@@ -17,6 +17,8 @@ ANDROID_RELEASE = "14"
 SDK = "34"
 MODEL = "Pixel 7"
 
+_POWER = {"26": "toggle", "KEYCODE_POWER": "toggle", "224": "on", "KEYCODE_WAKEUP": "on",
+          "223": "off", "KEYCODE_SLEEP": "off"}  # fmt: skip
 _KEYCODES = {
     "4": "back",
     "KEYCODE_BACK": "back",
@@ -151,6 +153,11 @@ class Shell:
             key = _KEYCODES.get(args[1])
             if key:
                 self.phone.press_key(key)
+            elif args[1] in _POWER:
+                power = _POWER[args[1]]
+                self.phone.screen_on = (
+                    (not self.phone.screen_on) if power == "toggle" else power == "on"
+                )
         elif args[:1] == ["swipe"] and len(args) >= 5:
             x1, y1, x2, y2 = (int(float(a)) for a in args[1:5])
             self.phone.swipe(x1, y1, x2, y2)

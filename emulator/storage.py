@@ -16,6 +16,10 @@ from datetime import datetime
 
 MediaKind = str  # "image" | "video"
 
+# Bytes of files larger than this are not kept, only their fingerprint (load tests push many
+# large videos); `cat` of such a file prints nothing.
+KEEP_BYTES_LIMIT = 1024 * 1024
+
 _SDCARD_ALIASES = ("/storage/emulated/0/", "/storage/self/primary/", "/mnt/sdcard/")
 
 
@@ -105,7 +109,7 @@ class Storage:
             kind=kind,
             modified_at=when,
             duration=mp4_duration(data) if kind == "video" else None,
-            data=data,
+            data=data if len(data) <= KEEP_BYTES_LIMIT else b"",
         )
         self.files[path] = stored
         return stored

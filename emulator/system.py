@@ -3,6 +3,7 @@ the crash and ANR dialogs, and the Play Store page the update prompt opens."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from emulator.texts import Texts
@@ -115,7 +116,7 @@ def permission_window(t: Texts, on_result: Callable[[str], None]) -> Window:
                 bounds=(84, y, 996, y + 150),
                 clickable=True,
                 focusable=True,
-                on_tap=lambda r=result: on_result(r),
+                on_tap=functools.partial(on_result, result),
             )
         )
         y += 170

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from flows.driver import Driver
 from flows.engine import Engine, Outcome, Screen
-from flows.errors import Evidence, FlowError
+from flows.errors import ERROR_KINDS, Evidence, FlowError
 from flows.request import FlowStats
 from flows.selectors import normalize
 
@@ -146,12 +146,7 @@ def parse_count(text: str) -> int | None:
     return int(re.sub(r"\D", "", digits))
 
 
-_ACCOUNT_CODES = {
-    "auth_login_required",
-    "auth_challenge_required",
-    "auth_two_factor_enabled",
-    "account_wrong_user",
-}
+_ACCOUNT_CODES = {code for code, kind in ERROR_KINDS.items() if kind.account_level}
 
 
 def preflight(

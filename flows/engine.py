@@ -12,6 +12,7 @@ want another look, or want to wait for the app.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -63,6 +64,9 @@ class Screen:
 
 
 class Intention(Protocol):
+    """One goal of a flow. It may also have `tolerates`: failure screens it dismisses instead
+    of failing (dialogs left over from an earlier job, before this one acted)."""
+
     name: str
 
     def step(self, engine: Engine, screen: Screen) -> Outcome: ...
@@ -217,9 +221,17 @@ class Engine:
                 )
             screen, self._still_current = self._still_current or self.read(), None
             spec = screen.spec
+            if spec.kind == "failure" and spec.name in getattr(intention, "tolerates", ()):
+                self.stats.steps += 1
+                self._interrupt(screen, intention)
+                continue
             if spec.kind == "failure":
                 assert spec.code is not None
-                raise self.fail(spec.code, f"{spec.name} screen while {intention.name}")
+                error = self.fail(spec.code, f"{spec.name} screen while {intention.name}")
+                if spec.dismiss:  # leave the phone clean for the next job
+                    with contextlib.suppress(FlowError):
+                        self.tap_element(screen, *spec.dismiss)
+                raise error
             if spec.kind == "wait":
                 self._wait()
                 continue

@@ -109,6 +109,14 @@ class Hierarchy:
 
     xml: str
     nodes: list[Node]
+    by_id: dict[str, list[Node]] = field(default_factory=dict)  # short id -> nodes
+    cache: dict[str, object] = field(default_factory=dict)  # selector-side memo
+
+    def __post_init__(self) -> None:
+        if not self.by_id:
+            for node in self.nodes:
+                if node.resource_id:
+                    self.by_id.setdefault(node.short_id, []).append(node)
 
     @property
     def packages(self) -> Counter[str]:

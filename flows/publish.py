@@ -255,12 +255,20 @@ class AwaitUpload:
 
     def __init__(self) -> None:
         self.lingering = 0
+        self.baseline: int | None = None  # failed rows of earlier jobs on the feed
 
     def step(self, engine: Engine, screen: Screen) -> Outcome:
         name = screen.name
         if name in ("upload_failed", "uploading", "home_feed", "profile"):
-            before = engine.notes.get("failed_rows_before")
-            if failed_rows(screen) > (before if isinstance(before, int) else 0):
+            if self.baseline is None:
+                before = engine.notes.get("failed_rows_before")
+                if isinstance(before, int):  # counted on the feed before the share
+                    self.baseline = before
+                elif uploads_running(screen):  # ours is still running: those are older
+                    self.baseline = failed_rows(screen)
+                else:
+                    self.baseline = 0
+            if failed_rows(screen) > self.baseline:
                 raise engine.fail("upload_failed", "the upload failed (retry offered, not taken)")
             if uploads_running(screen):
                 return Outcome.WAIT

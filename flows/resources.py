@@ -61,6 +61,7 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         ],
         "fr": ["Écrivez une légende", "Écrivez une légende...", "Ajoutez une légende..."],
     },
+    "ok": {"en": ["OK"], "es": ["Aceptar", "OK"], "fr": ["OK"]},
     "confirm": {"en": ["OK", "Done"], "es": ["OK", "Aceptar", "Listo"], "fr": ["OK", "Terminé"]},
     "select_multiple": {
         "en": ["Select multiple", "Select Multiple"],
@@ -387,6 +388,7 @@ _ELEMENTS = [
     el("auxiliary_button", ids=("auxiliary_button",), package=IG),
     el("not_now", texts=("not_now",), descs=("not_now",), package=IG),
     el("promo_ok", texts=("promo_ok",), package=IG),
+    el("dialog_ok", texts=("ok",), package=IG),
     el("notifications_prompt", texts=("notifications_prompt",), match="prefix", package=IG),
     el("save_login", texts=("save_login",), package=IG),
     el("draft_prompt", texts=("draft_prompt",), package=IG),

@@ -5,7 +5,8 @@ priority: system dialogs and failure screens before interruptions, interruptions
 screens of the publish path, and overlays (upload progress) before the screen they cover.
 
 Each screen has a kind:
-- "failure": the flow stops with `code` (the account or app needs a human);
+- "failure": the flow stops with `code` (the account or app needs a human); a failure
+  dialog with `dismiss` is closed after the evidence is taken, to leave the phone clean;
 - "interrupt": a dialog handled by the shared handlers in `flows.interrupts` (tap `dismiss`);
 - "wait": the app is busy (a spinner instead of the screen): look again after a pause;
 - "flow": a screen an intention knows how to move forward from.
@@ -66,8 +67,22 @@ SCREENS: list[ScreenSpec] = [
         code="auth_two_factor_enabled",
     ),
     # "Try Again Later" titles both; the body tells a rate limit from a block, so it goes first
-    ScreenSpec("rate_limited", "failure", any_of=("rate_limited",), code="rate_limited"),
-    ScreenSpec("action_blocked", "failure", any_of=("action_blocked",), code="action_blocked"),
+    # dismissed with OK (never "Tell us") after the evidence is taken, so that the next job
+    # does not find them; verification tolerates them (it only looks)
+    ScreenSpec(
+        "rate_limited",
+        "failure",
+        any_of=("rate_limited",),
+        code="rate_limited",
+        dismiss=("dialog_ok",),
+    ),
+    ScreenSpec(
+        "action_blocked",
+        "failure",
+        any_of=("action_blocked",),
+        code="action_blocked",
+        dismiss=("dialog_ok",),
+    ),
     ScreenSpec(
         "logged_out",
         "failure",

@@ -70,15 +70,18 @@ def text_variants(*keys: str) -> tuple[str, ...]:
     return _variants(tuple(keys))
 
 
-def _string_matches(value: str, variants: Iterable[str], how: str) -> bool:
-    if not value:
+def _matches(normalized: str, variants: Iterable[str], how: str) -> bool:
+    if not normalized:
         return False
-    v = normalize(value)
     if how == "exact":
-        return any(v == w for w in variants)
+        return normalized in variants
     if how == "prefix":
-        return any(v.startswith(w) for w in variants)
-    return any(w in v for w in variants)
+        return any(normalized.startswith(w) for w in variants)
+    return any(w in normalized for w in variants)
+
+
+def _string_matches(value: str, variants: Iterable[str], how: str) -> bool:
+    return _matches(normalize(value) if value else "", variants, how)
 
 
 def _id_matches(resource_id: str, wanted: str) -> bool:
@@ -97,30 +100,55 @@ def _node_ok(element: Element, node: Node) -> bool:
     return not element.classes or any(node.class_name.endswith(c) for c in element.classes)
 
 
+def _normalized(ui: Hierarchy) -> list[tuple[Node, str, str]]:
+    """(node, text, content-desc) normalized once per dump."""
+    memo = ui.cache.get("normalized")
+    if memo is None:
+        memo = [
+            (
+                n,
+                normalize(n.text) if n.text else "",
+                normalize(n.content_desc) if n.content_desc else "",
+            )
+            for n in ui.nodes
+            if n.text or n.content_desc
+        ]
+        ui.cache["normalized"] = memo
+    return memo  # type: ignore[return-value]
+
+
+def _by_id(ui: Hierarchy, wanted: str) -> list[Node]:
+    if wanted.startswith("*") or ID_PREFIX_SEP in wanted:
+        return [n for n in ui.nodes if _id_matches(n.resource_id, wanted)]
+    return ui.by_id.get(wanted, [])
+
+
 def find_all(ui: Hierarchy, element: Element) -> list[Node]:
     """All nodes matching the first alternative that matches anything, in document order."""
     for wanted in element.ids:
-        hits = [n for n in ui.nodes if _id_matches(n.resource_id, wanted) and _node_ok(element, n)]
+        hits = [n for n in _by_id(ui, wanted) if _node_ok(element, n)]
         if hits:
             return hits
-    if element.descs:
-        variants = text_variants(*element.descs)
-        hits = [
-            n
-            for n in ui.nodes
-            if _string_matches(n.content_desc, variants, element.match) and _node_ok(element, n)
-        ]
-        if hits:
-            return hits
-    if element.texts:
-        variants = text_variants(*element.texts)
-        hits = [
-            n
-            for n in ui.nodes
-            if _string_matches(n.text, variants, element.match) and _node_ok(element, n)
-        ]
-        if hits:
-            return hits
+    if element.descs or element.texts:
+        table = _normalized(ui)
+        if element.descs:
+            variants = text_variants(*element.descs)
+            hits = [
+                n
+                for n, _, d in table
+                if _matches(d, variants, element.match) and _node_ok(element, n)
+            ]
+            if hits:
+                return hits
+        if element.texts:
+            variants = text_variants(*element.texts)
+            hits = [
+                n
+                for n, t, _ in table
+                if _matches(t, variants, element.match) and _node_ok(element, n)
+            ]
+            if hits:
+                return hits
     return []
 
 

@@ -1,19 +1,21 @@
 """Post verification: is the job's post on the account's profile? (settles jobs in `unknown`)
 
-Opens the own profile of the account, reads the newest grid cells and, when a cell's
-content-desc cannot answer alone, opens the post: the caption must contain the job's marker
-and the post must have the expected number of items. Stories have no caption and no grid
-cell; for them the only evidence the UI gives is the story ring on the own avatar.
+Waits until no upload is in progress on the home feed (a post still uploading must not be
+taken for a lost one), opens the own profile of the account, reads the newest grid cells and,
+when a cell's content-desc cannot answer alone, opens the post: the caption must contain the
+job's marker and the post must have the expected number of items. Stories have no caption
+and no grid cell; for them the only evidence the UI gives is the story ring on the own avatar.
 """
 
 from __future__ import annotations
 
 import re
 
-from flows.account import EnsureAccount
+from flows.account import CREATION_SCREENS, MAX_BACKS, EnsureAccount
 from flows.driver import Driver
 from flows.engine import Engine, Outcome, Screen
 from flows.hierarchy import Node
+from flows.publish import uploads_running
 from flows.selectors import normalize, text_variants
 
 CAROUSEL_WORDS = {"en": "carousel", "es": "carrusel", "fr": "carrousel"}
@@ -41,10 +43,34 @@ def grid_cells(screen: Screen) -> list[Node]:
     return sorted(cells, key=lambda n: (n.bounds.top, n.bounds.left))
 
 
+class SettleUploads:
+    """Goal: the home feed with no upload in progress (a post still uploading is not "lost")."""
+
+    name = "waiting for uploads in progress"
+    tolerates = frozenset({"action_blocked", "rate_limited"})  # verification only looks
+
+    def __init__(self) -> None:
+        self.moves = 0
+
+    def step(self, engine: Engine, screen: Screen) -> Outcome:
+        if screen.name in ("home_feed", "uploading", "upload_failed"):
+            return Outcome.WAIT if uploads_running(screen) else Outcome.DONE
+        self.moves += 1
+        if self.moves > MAX_BACKS:
+            raise engine.unexpected(screen, self.name)
+        if screen.name in ("profile", "post_view") and engine.tap_element(screen, "feed_tab"):
+            return Outcome.CONTINUE
+        if screen.name in CREATION_SCREENS or screen.name in ("account_switcher", "post_view"):
+            engine.press("back")
+            return Outcome.CONTINUE
+        raise engine.unexpected(screen, self.name)
+
+
 class FindPost:
     """Goal: decide whether one of the newest posts carries `marker` with `item_count` items."""
 
     name = "looking for the post on the profile"
+    tolerates = frozenset({"action_blocked", "rate_limited"})
 
     def __init__(self, marker: str, item_count: int, max_posts: int) -> None:
         self.marker = normalize(marker)
@@ -116,8 +142,13 @@ def verify_post(
     if not marker and kind != "story":
         raise ValueError("verify_post needs the job's caption marker")
     engine = Engine(driver, deadline_s=deadline_s, step_budget=step_budget, poll_s=poll_s)
+    engine.run(SettleUploads())
     ensure = EnsureAccount(username)
     engine.run(ensure)
+    if ensure.switcher_opened:  # another account was active: its uploads were not on screen
+        engine.run(SettleUploads())
+        ensure = EnsureAccount(username)
+        engine.run(ensure)
     if kind == "story":
         assert ensure.screen is not None
         return ensure.screen.has("story_ring")

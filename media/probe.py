@@ -44,7 +44,7 @@ class MediaInfo:
     bytes: int
     sha256: str | None = None
     pix_fmt: str | None = None  # ffmpeg pixel format, or Pillow mode for images
-    rotation: int = 0  # degrees the stored pixels are turned when shown
+    rotation: int = 0  # clockwise degrees the stored pixels are turned when shown
     faststart: bool | None = None  # MP4/MOV: the index (moov) comes before the media (mdat)
 
     @property
@@ -240,7 +240,8 @@ def parse_ffmpeg_info(stderr: str) -> dict[str, Any]:
             continue
         rm = _ROTATION.search(line)
         if rm and streams and streams[-1].kind == "Video":
-            angle = float(rm[1] if rm[1] is not None else rm[2])
+            # the display matrix angle is counter-clockwise, the old `rotate` tag clockwise
+            angle = -float(rm[1]) if rm[1] is not None else float(rm[2])
             streams[-1].rotation = round(angle) % 360
     out: dict[str, Any] = {"duration": duration, "video": None, "audio": None}
     for s in streams:

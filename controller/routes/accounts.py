@@ -4,6 +4,7 @@ report preflight results; scheduler services read them."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+import structlog
 from fastapi import APIRouter, Depends
 from sqlmodel import Session, func, select
 
@@ -28,6 +29,7 @@ from controller.timezones import zone
 from flows.errors import ERROR_KINDS
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
+log = structlog.get_logger()
 MAX_ACCOUNTS_PER_DEVICE = 5
 
 
@@ -100,6 +102,7 @@ def create_account(
         session.flush()
     except sa.exc.IntegrityError:
         raise ApiError(409, "username_taken", taken_message) from None
+    log.info("account_created", account=account.username, device=device.serial)
     return account_out(session, account, settings)
 
 
@@ -171,9 +174,10 @@ def reauthenticate(
     account = _account(session, username)
     if body.password is not None:
         account.password_enc = secrets.encrypt(body.password)
-    accounts.release(
+    released = accounts.release(
         session, account, actor=principal.actor, reason=body.reason or "account re-authenticated"
     )
+    log.info("account_reauthenticated", account=username, jobs_released=released)
     session.flush()
     return account_out(session, account, settings)
 

@@ -29,6 +29,7 @@ from controller.schemas import (
     LeaseEventIn,
     LeaseMedia,
     LeaseOut,
+    RowId,
 )
 from controller.security import hash_token, new_token
 from controller.timeutil import utcnow
@@ -201,9 +202,17 @@ def _live_lease(session: Session, token: int, principal: Principal) -> tuple[Lea
     return lease, job
 
 
+def _bind(session: Session, lease: Lease) -> None:
+    """Every log line of this request names the job, the lease and the device."""
+    device = session.get(Device, lease.device_id)
+    structlog.contextvars.bind_contextvars(
+        job_id=lease.job_id, lease=lease.token, device=device.serial if device else None
+    )
+
+
 @router.post("/leases/{token}/events", status_code=204)
 def lease_event(
-    token: int,
+    token: RowId,
     body: LeaseEventIn,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
@@ -211,6 +220,7 @@ def lease_event(
 ) -> None:
     """Progress from the agent. `point_of_no_return` must be acknowledged before the final tap."""
     lease, job = _live_lease(session, token, principal)
+    _bind(session, lease)
     lease.expires_at = utcnow() + timedelta(seconds=settings.lease_ttl_s)
     session.add(lease)
     actor = principal.actor
@@ -270,7 +280,7 @@ def _store_evidence(settings: Settings, job: Job, token: int, body: CompleteIn) 
 
 @router.post("/leases/{token}/complete", response_model=CompleteOut)
 def complete(
-    token: int,
+    token: RowId,
     body: CompleteIn,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
@@ -278,6 +288,7 @@ def complete(
 ) -> CompleteOut:
     """The outcome of a lease. A stale lease (expired, superseded) gets 409 and changes nothing."""
     lease, job = _live_lease(session, token, principal)
+    _bind(session, lease)
     now = utcnow()
     lease.state = "done"
     lease.ended_at = now
@@ -297,6 +308,7 @@ def complete(
     else:
         raise ApiError(422, "invalid_outcome", f"{body.outcome} is only for verification leases")
     session.commit()
+    log.info("lease_completed", outcome=body.outcome, state=job.state, error_code=body.error_code)
     return CompleteOut(job_id=job.id or 0, state=job.state)
 
 
@@ -352,7 +364,14 @@ def _fail(
     job.error_code = code
     job.error_message = (body.error_message or kind.description)[:500]
     reason = f"{code}: {job.error_message}"
+    if kind.account_level:
+        account = session.get(Account, job.account_id)
+        if account is not None:
+            state = "challenge" if code == "auth_challenge_required" else "needs_auth"
+            accounts.hold(session, account, state, reason)
     if lease.point_of_no_return_at is not None:
+        # Share was tapped: whatever the app said, only the profile can tell whether the post
+        # went out. Verification runs before anything else once the account is active again.
         lifecycle.move(
             session,
             job,
@@ -364,10 +383,6 @@ def _fail(
         )
         return
     if kind.account_level:
-        account = session.get(Account, job.account_id)
-        if account is not None:
-            state = "challenge" if code == "auth_challenge_required" else "needs_auth"
-            accounts.hold(session, account, state, reason)
         lifecycle.move(
             session,
             job,

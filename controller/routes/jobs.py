@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
 from datetime import datetime
 
 import sqlalchemy as sa
+import structlog
 from fastapi import APIRouter, Depends, Header, Query, Response
 from sqlmodel import Session, select
 
@@ -14,12 +16,22 @@ from controller import approvals, lifecycle
 from controller.deps import Principal, get_session, require
 from controller.errors import ApiError, not_found
 from controller.models import Account, Device, Job, JobEvent, MediaAsset
-from controller.schemas import EventOut, JobError, JobIn, JobList, JobOut, JobPatch
+from controller.schemas import (
+    MAX_ROW_ID,
+    EventOut,
+    JobError,
+    JobIn,
+    JobList,
+    JobOut,
+    JobPatch,
+    RowId,
+)
 from controller.submission import check_media, create_job, prior_submission
 from controller.timeutil import utcnow
 from controller.timezones import from_utc, to_utc
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+log = structlog.get_logger()
 
 
 def job_out(session: Session, job: Job, *, with_events: bool = False) -> JobOut:
@@ -73,12 +85,13 @@ def submit_job(
         response.status_code = 200
     job = create_job(session, body, principal, idempotency_key)
     session.commit()
+    log.info("job_submitted", job_id=job.id, account=body.account, kind=job.kind, state=job.state)
     return job_out(session, job, with_events=True)
 
 
 @router.get("/{job_id}", response_model=JobOut)
 def get_job(
-    job_id: int,
+    job_id: RowId,
     session: Session = Depends(get_session),
     _: Principal = Depends(require("scheduler")),
 ) -> JobOut:
@@ -97,8 +110,11 @@ def _encode_cursor(job: Job) -> str:
 def _decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         when, ident = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return datetime.fromisoformat(when), int(ident)
-    except (ValueError, TypeError):
+        parsed = datetime.fromisoformat(when)
+        if parsed.tzinfo is None or not 0 < int(ident) <= MAX_ROW_ID:
+            raise ValueError("out of range")
+        return parsed, int(ident)
+    except (ValueError, TypeError, binascii.Error):
         raise ApiError(422, "invalid_cursor", "cursor is not one this API returned") from None
 
 
@@ -166,7 +182,7 @@ def _act(session: Session, job: Job, target: str, principal: Principal, reason: 
 
 @router.patch("/{job_id}", response_model=JobOut)
 def edit_job(
-    job_id: int,
+    job_id: RowId,
     body: JobPatch,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
@@ -225,7 +241,7 @@ def edit_job(
 
 @router.post("/{job_id}/approve", response_model=JobOut)
 def approve_job(
-    job_id: int,
+    job_id: RowId,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
@@ -239,7 +255,7 @@ def approve_job(
 
 @router.post("/{job_id}/cancel", response_model=JobOut)
 def cancel_job(
-    job_id: int,
+    job_id: RowId,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
@@ -249,7 +265,7 @@ def cancel_job(
 
 @router.post("/{job_id}/pause", response_model=JobOut)
 def pause_job(
-    job_id: int,
+    job_id: RowId,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
@@ -259,7 +275,7 @@ def pause_job(
 
 @router.post("/{job_id}/resume", response_model=JobOut)
 def resume_job(
-    job_id: int,
+    job_id: RowId,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
@@ -281,7 +297,7 @@ def resume_job(
 
 @router.post("/{job_id}/retry", response_model=JobOut)
 def retry_job(
-    job_id: int,
+    job_id: RowId,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:

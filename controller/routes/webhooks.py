@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from controller.deps import Principal, get_secrets, get_session, require
 from controller.errors import not_found
 from controller.models import Webhook, WebhookDelivery
-from controller.schemas import DeliveryOut, WebhookIn, WebhookOut
+from controller.schemas import DeliveryOut, RowId, WebhookIn, WebhookOut
 from controller.security import SecretBox, new_token
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
@@ -66,7 +66,7 @@ def list_webhooks(
 
 @router.delete("/{webhook_id}", status_code=204)
 def delete_webhook(
-    webhook_id: int,
+    webhook_id: RowId,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> Response:
@@ -86,7 +86,7 @@ def delete_webhook(
 
 @router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
 def list_deliveries(
-    webhook_id: int,
+    webhook_id: RowId,
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
     state: str | None = Query(default=None, pattern="^(pending|delivered|failed|cancelled)$"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from emulator.app.base import BAR_BOTTOM, BOTTOM, Screen, TextField, W, button, text_view
+from emulator.app.home import HomeScreen
 from emulator.ui import BUTTON, EDIT, FRAME, LINEAR, Node
 
 LOGIN_ACTIVITY = "com.instagram.nux.activity.SignedOutFragmentActivity"
@@ -153,8 +154,6 @@ class SaveLoginScreen(Screen):
         return [box]
 
     def done(self) -> None:
-        from emulator.app.feed import HomeScreen
-
         self.app.replace_all(HomeScreen(self.app))
 
     def back(self) -> bool:

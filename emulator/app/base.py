@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from emulator.texts import Texts
 from emulator.ui import (
     BUTTON,
     FRAME,
@@ -60,7 +61,7 @@ class Screen:
         self.scroll = 0
 
     @property
-    def t(self):
+    def t(self) -> Texts:
         return self.app.texts
 
     def build(self) -> list[Node]:
@@ -91,7 +92,7 @@ class Dialog:
         self.app = app
 
     @property
-    def t(self):
+    def t(self) -> Texts:
         return self.app.texts
 
     def build(self) -> Node:

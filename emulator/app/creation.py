@@ -1,10 +1,10 @@
-"""Creation screens: gallery with POST / STORY / REEL destinations, crop and filters, video
-edit, the caption composer, the story camera/gallery/composer and the reel gallery/editor/
-composer. They end in `InstagramApp.share`."""
+"""Post creation: the gallery (POST / STORY / REEL destinations, multi-select), crop and
+filters, video edit, and the caption composer that ends in `InstagramApp.share`. Story and
+reel screens live in `stories` and `reels`."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import functools
 
 from emulator.app.base import (
     BAR_BOTTOM,
@@ -38,19 +38,6 @@ from emulator.ui import (
 
 MAX_CAROUSEL = 10
 KEYBOARD_TOP = 1480
-
-
-def draft_item(app) -> MediaItem:
-    """The old reel draft that "Keep editing" reopens (not the job's media)."""
-    if app.reel_draft is None:
-        app.reel_draft = MediaItem(
-            path="/data/user/0/com.instagram.android/files/drafts/clips_draft_1.mp4",
-            sha256="0" * 64,
-            kind="video",
-            taken_at=datetime(2026, 1, 2, 10, 0, tzinfo=UTC),
-            duration=12.0,
-        )
-    return app.reel_draft
 
 
 def next_button(screen: Screen, on_tap, *, enabled: bool = True) -> Node:
@@ -116,7 +103,7 @@ def grid(
             focusable=True,
             long_clickable=True,
             selected=selected,
-            on_tap=lambda it=item: on_tap(it),
+            on_tap=functools.partial(on_tap, item),
         )
         cell.add(
             Node(
@@ -416,13 +403,6 @@ class VideoEditScreen(Screen):
         self.app.push(ComposerScreen(self.app, self.kind, self.items))
 
 
-class ReelEditScreen(VideoEditScreen):
-    name = "reel_edit"
-
-    def __init__(self, app, item: MediaItem) -> None:
-        super().__init__(app, [item], kind="reel")
-
-
 class ComposerScreen(Screen):
     """New post / New reel: caption, rows, and Share (the point of no return)."""
 
@@ -588,163 +568,3 @@ class CaptionEditorScreen(Screen):
     def confirm(self) -> None:
         self.field.value = self.draft.value
         self.app.pop()
-
-
-class StoryCameraScreen(Screen):
-    """Story camera: the gallery button opens the story gallery."""
-
-    name = "story_camera"
-    activity = "com.instagram.modal.ModalActivity"
-
-    def build(self) -> list[Node]:
-        app = self.app
-        t = self.t
-        nodes = [Node(FRAME, "camera_preview_view", bounds=(0, 0, W, TAB_TOP))]
-        nodes.append(
-            image_view(
-                "camera_close_button",
-                t["close"],
-                (21, TOP + 21, 147, BAR_BOTTOM),
-                on_tap=app.press_back,
-            )
-        )
-        nodes.append(
-            image_view(
-                "gallery_preview_button",
-                t["gallery"],
-                (63, 1960, 189, 2086),
-                on_tap=lambda: app.push(StoryGalleryScreen(app)),
-            )
-        )
-        nodes.append(
-            image_view(
-                "camera_shutter_button",
-                t["take_photo"],
-                (420, 1900, 660, 2140),
-                on_tap=lambda: None,
-            )
-        )
-        nodes.append(destination_selector(self, "story"))
-        return nodes
-
-
-class StoryGalleryScreen(Screen):
-    """Add to story: tapping a thumbnail opens it in the story composer."""
-
-    name = "story_gallery"
-    activity = "com.instagram.modal.ModalActivity"
-
-    def build(self) -> list[Node]:
-        app = self.app
-        t = self.t
-        items = app.gallery_items()
-        nodes = [action_bar(self, t["add_to_story"], left="close")]
-        nodes.append(grid(self, items, (0, BAR_BOTTOM, W, BOTTOM), 3, self.pick))
-        return nodes
-
-    def pick(self, item: MediaItem) -> None:
-        self.app.push(StoryComposerScreen(self.app, item))
-
-
-class StoryComposerScreen(Screen):
-    """Story editor: share to Your story (or, never for the product, Close Friends)."""
-
-    name = "story_composer"
-    activity = "com.instagram.modal.ModalActivity"
-
-    def __init__(self, app, item: MediaItem) -> None:
-        super().__init__(app)
-        self.item = item
-        self.shared = False
-
-    def build(self) -> list[Node]:
-        app = self.app
-        t = self.t
-        nodes = [
-            Node(
-                FRAME,
-                "reel_viewer_media_container",
-                desc=t["photo"] if self.item.kind == "image" else t["video"],
-                bounds=(0, 0, W, 2100),
-            )
-        ]
-        tools = Node(LINEAR, "story_tools", bounds=(0, TOP, W, BAR_BOTTOM))
-        tools.add(
-            image_view(
-                "camera_close_button",
-                t["back"],
-                (21, TOP + 21, 147, BAR_BOTTOM),
-                on_tap=app.press_back,
-            )
-        )
-        tools.add(
-            image_view(
-                "text_tool_button", "Aa", (650, TOP + 21, 760, BAR_BOTTOM), on_tap=lambda: None
-            )
-        )
-        tools.add(
-            image_view(
-                "sticker_tool_button",
-                "Stickers",
-                (780, TOP + 21, 890, BAR_BOTTOM),
-                on_tap=lambda: None,
-            )
-        )
-        nodes.append(tools)
-        footer = Node(LINEAR, "story_share_footer", bounds=(0, 2110, W, BOTTOM))
-        mine = Node(
-            LINEAR,
-            "your_story_share_shortcut_button",
-            desc=t["your_story"],
-            bounds=(21, 2140, 520, 2300),
-            clickable=True,
-            focusable=True,
-            on_tap=lambda: self.share("your_story"),
-        )
-        mine.add(Node(FRAME, "", bounds=(42, 2170, 142, 2270)))
-        mine.add(text_view("", t["your_story"], (160, 2180, 500, 2260)))
-        footer.add(mine)
-        friends = Node(
-            LINEAR,
-            "close_friends_share_shortcut_button",
-            desc=t["close_friends"],
-            bounds=(540, 2140, 1059, 2300),
-            clickable=True,
-            focusable=True,
-            on_tap=lambda: self.share("close_friends"),
-        )
-        friends.add(text_view("", t["close_friends"], (640, 2180, 1040, 2260)))
-        footer.add(friends)
-        nodes.append(footer)
-        return nodes
-
-    def back(self) -> bool:
-        self.app.dialogs.append(DiscardDialog(self.app, self.app.pop))
-        return True
-
-    def share(self, audience: str) -> None:
-        if self.shared:
-            return
-        self.shared = True
-        self.app.share("story", [self.item], "", audience)
-        if self.app.top is self:
-            self.shared = False
-
-
-class ReelGalleryScreen(Screen):
-    """New reel: tapping a thumbnail opens it in the reel editor."""
-
-    name = "reel_gallery"
-    activity = "com.instagram.modal.ModalActivity"
-
-    def build(self) -> list[Node]:
-        app = self.app
-        t = self.t
-        items = app.gallery_items()
-        nodes = [action_bar(self, t["new_reel"], left="close")]
-        nodes.append(grid(self, items, (0, BAR_BOTTOM, W, TAB_TOP), 3, self.pick))
-        nodes.append(destination_selector(self, "reel"))
-        return nodes
-
-    def pick(self, item: MediaItem) -> None:
-        self.app.push(ReelEditScreen(self.app, item))

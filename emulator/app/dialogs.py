@@ -3,6 +3,7 @@ discard and draft prompts, the account switcher and the overflow menu."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -205,6 +206,33 @@ class DiscardDialog(Dialog):
         )
 
 
+class DiscardUploadDialog(Dialog):
+    """Options of a failed upload row: discard it (the row goes away) or keep it."""
+
+    def __init__(self, app: InstagramApp, upload) -> None:
+        super().__init__(app)
+        self.upload = upload
+
+    def build(self) -> Node:
+        t = self.t
+        return alert(
+            "igds_alert_dialog",
+            t["discard_title"],
+            t["discard_upload_body"],
+            [
+                (
+                    "igds_alert_dialog_primary_button",
+                    t["discard"],
+                    tapper(self.dismiss, self._discard),
+                ),
+                ("igds_alert_dialog_secondary_button", t["cancel"], self.dismiss),
+            ],
+        )
+
+    def _discard(self) -> None:
+        self.upload.hidden = True
+
+
 class DraftDialog(Dialog):
     """Reel draft prompt: keep editing the old draft, or start a new video."""
 
@@ -223,7 +251,7 @@ class DraftDialog(Dialog):
         )
 
     def _keep(self) -> None:
-        from emulator.app.creation import ReelEditScreen, draft_item
+        from emulator.app.reels import ReelEditScreen, draft_item
 
         self.app.push(ReelEditScreen(self.app, draft_item(self.app)))
 
@@ -252,7 +280,7 @@ class AccountSwitcherSheet(Dialog):
                 clickable=True,
                 focusable=True,
                 selected=username == app.current,
-                on_tap=lambda u=username: app.switch_account(u),
+                on_tap=functools.partial(app.switch_account, username),
             )
             row.add(
                 image_view(

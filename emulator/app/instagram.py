@@ -18,7 +18,7 @@ from emulator.accounts import (
     PublishedPost,
     SimAccount,
 )
-from emulator.app import auth, creation, dialogs, feed
+from emulator.app import auth, creation, dialogs, home, profile, reels, stories
 from emulator.app.base import Dialog, Screen, TextField
 from emulator.app.uploads import Upload, upload_seconds
 from emulator.faults import Fault
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 PACKAGE = "com.instagram.android"
 VERSION_NAME = "312.1.0.34.111"
 VERSION_CODE = 565_104_233
+
+_GALLERIES = ("gallery", "story_gallery", "reel_gallery")
 
 _SEED_CAPTIONS = [
     "Golden hour at the harbour",
@@ -114,7 +116,7 @@ class InstagramApp:
             return auth.LoginScreen(self)
         if self.current in self.challenged:
             return auth.ChallengeScreen(self)
-        return feed.HomeScreen(self)
+        return home.HomeScreen(self)
 
     @property
     def top(self) -> Screen | None:
@@ -152,22 +154,22 @@ class InstagramApp:
         self._fresh = True
 
     def go_home(self) -> None:
-        if isinstance(self.top, feed.HomeScreen):
+        if isinstance(self.top, home.HomeScreen):
             self.top.scroll = 0
             return
-        self.replace_all(feed.HomeScreen(self))
+        self.replace_all(home.HomeScreen(self))
 
     def go_search(self) -> None:
-        self.replace_all(feed.TabPlaceholderScreen(self, "search"))
+        self.replace_all(home.TabPlaceholderScreen(self, "search"))
 
     def go_reels_tab(self) -> None:
-        self.replace_all(feed.TabPlaceholderScreen(self, "reels"))
+        self.replace_all(home.TabPlaceholderScreen(self, "reels"))
 
     def go_profile(self) -> None:
-        if isinstance(self.top, feed.ProfileScreen):
+        if isinstance(self.top, profile.ProfileScreen):
             self.top.scroll = 0
             return
-        self.replace_all(feed.ProfileScreen(self))
+        self.replace_all(profile.ProfileScreen(self))
 
     def open_creation(self) -> None:
         self.push(creation.GalleryScreen(self))
@@ -177,12 +179,12 @@ class InstagramApp:
             self._replace_creation(creation.GalleryScreen(self))
 
     def creation_story(self) -> None:
-        if not isinstance(self.top, creation.StoryCameraScreen):
-            self._replace_creation(creation.StoryCameraScreen(self))
+        if not isinstance(self.top, stories.StoryCameraScreen):
+            self._replace_creation(stories.StoryCameraScreen(self))
 
     def creation_reel(self) -> None:
-        if not isinstance(self.top, creation.ReelGalleryScreen):
-            self._replace_creation(creation.ReelGalleryScreen(self))
+        if not isinstance(self.top, reels.ReelGalleryScreen):
+            self._replace_creation(reels.ReelGalleryScreen(self))
 
     def _replace_creation(self, screen: Screen) -> None:
         while len(self.stack) > 1 and self.stack[-1].name not in ("home", "profile"):
@@ -233,7 +235,11 @@ class InstagramApp:
         if not self.running or not self.stack or self.dialogs:
             return
         entered, self._fresh = self._fresh, False
-        self.fire(self.host.take_fault(self.stack[-1].name, entered=entered))
+        name = self.stack[-1].name
+        if self.media_permission == "ask" and name in _GALLERIES:
+            self.host.ask_media_permission(self._permission_result)
+            return
+        self.fire(self.host.take_fault(name, entered=entered))
 
     def fire(self, fault: Fault | None) -> None:
         if fault is None:
@@ -305,7 +311,7 @@ class InstagramApp:
             id=self._upload_ids,
         )
         self.uploads.append(upload)
-        self.replace_all(feed.HomeScreen(self))
+        self.replace_all(home.HomeScreen(self))
         self.fire(self.host.take_fault("uploading", entered=True))
 
     def retry_upload(self, upload: Upload) -> None:
@@ -400,7 +406,7 @@ class InstagramApp:
         if username in self.challenged:
             self.replace_all(auth.ChallengeScreen(self))
             return
-        self.replace_all(feed.ProfileScreen(self))
+        self.replace_all(profile.ProfileScreen(self))
 
     def add_account(self) -> None:
         self.dialogs.clear()

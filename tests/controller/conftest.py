@@ -1,16 +1,68 @@
 from __future__ import annotations
 
+import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 
 from controller.app import create_app
 from controller.config import Settings
+from controller.db import migrate
 from controller.keys import create_api_key
-from tests.conftest import jpeg_bytes
+from tests.conftest import (
+    PG_ADMIN_URL,
+    drop_postgres_database,
+    fresh_postgres_database,
+    jpeg_bytes,
+    postgres_available,
+)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "farm.db"
+    migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A PostgreSQL database migrated to head once; each test's database is cloned from it."""
+    if not postgres_available():
+        pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432 (.ci/run starts it)")
+    url, admin, name = fresh_postgres_database()
+    migrate(url)
+    sa.create_engine(url).dispose()
+    try:
+        yield name
+    finally:
+        drop_postgres_database(admin, name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def migrated_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database already at the latest schema: SQLite, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        target = tmp_path / "farm.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), target)
+        yield f"sqlite:///{target}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"igfarm_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        drop_postgres_database(admin, name)
 
 
 @dataclass
@@ -87,10 +139,10 @@ class Api:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
+def settings(migrated_database_url: str, tmp_path) -> Settings:  # type: ignore[no-untyped-def]
     return Settings(
         data_dir=tmp_path / "var",
-        database_url=database_url,
+        database_url=migrated_database_url,
         secret_keys=[Fernet.generate_key().decode()],
         lease_ttl_s=30,
         retry_backoff_s=0,

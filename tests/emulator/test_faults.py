@@ -205,6 +205,42 @@ def check_upload_failure(phone) -> None:
     assert len(phone.published("acct")) == 1
 
 
+def test_fresh_install_asks_for_media_permission_once():
+    phone = SimPhone("sim-perm", speed=20, media_permission="ask")
+    push_scan(phone, jpeg(), "/sdcard/DCIM/igfarm/a.jpg")
+    phone.app_start(INSTAGRAM)
+    tap(phone, rid="creation_tab")
+    assert ui(phone).has(rid="com.android.permissioncontroller:id/permission_allow_all_button")
+    tap(phone, rid="com.android.permissioncontroller:id/permission_allow_all_button")
+    assert ui(phone).has(rid="gallery_grid_item_thumbnail")
+    phone.press_key("back")
+    tap(phone, rid="creation_tab")
+    assert PERMISSION not in ui(phone).packages()
+
+
+def test_denied_permission_leaves_an_empty_gallery():
+    phone = SimPhone("sim-deny", speed=20, media_permission="ask")
+    phone.app_start(INSTAGRAM)
+    tap(phone, rid="creation_tab")
+    tap(phone, rid="com.android.permissioncontroller:id/permission_deny_button")
+    screen = ui(phone)
+    assert not screen.has(rid="gallery_grid_item_thumbnail")
+    assert screen.find(rid="next_button_textview").flag("enabled") is False
+    tap(phone, text="Allow access")
+    assert PERMISSION in ui(phone).packages()
+
+
+def test_failed_row_can_be_discarded():
+    phone = make("upload_failure")
+    to_composer(phone)
+    share(phone)
+    wait_for(phone, rid="row_pending_media_reshare_button")
+    tap(phone, rid="row_pending_media_options_button")
+    tap(phone, text="Discard")
+    assert not ui(phone).has(rid="row_pending_container")
+    assert phone.published() == []
+
+
 def check_connection_lost(phone) -> None:
     to_composer(phone)
     share(phone)

@@ -190,6 +190,10 @@ def test_shell_reports(phone):
     assert phone.shell("xyz --help") == "/system/bin/sh: xyz: inaccessible or not found\n"
     assert "Physical size: 1080x2400" in phone.shell("wm size")
     assert phone.shell("pm list packages instagram") == "package:com.instagram.android\n"
+    phone.shell("input keyevent KEYCODE_SLEEP")
+    assert "mWakefulness=Asleep" in phone.shell("dumpsys power | grep mWakefulness")
+    phone.shell("input keyevent 224")
+    assert "mWakefulness=Awake" in phone.shell("dumpsys power | grep mWakefulness")
 
 
 def test_home_key_and_resume(phone):

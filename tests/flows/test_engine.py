@@ -163,24 +163,34 @@ def test_wrong_app_that_stays_is_app_crashed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("fixture", "code"),
+    ("fixture", "code", "taps"),
     [
-        ("challenge", "auth_challenge_required"),
-        ("two_factor", "auth_two_factor_enabled"),
-        ("login", "auth_login_required"),
-        ("action_blocked_es", "action_blocked"),
-        ("rate_limited", "rate_limited"),
-        ("update", "app_update_required"),
+        ("challenge", "auth_challenge_required", []),
+        ("two_factor", "auth_two_factor_enabled", []),
+        ("login", "auth_login_required", []),
+        ("update", "app_update_required", []),
+        # answers to an action: closed with OK (never "Tell us") once the evidence is taken
+        ("action_blocked_es", "action_blocked", [("tap", 540, 1410)]),
+        ("rate_limited", "rate_limited", [("tap", 540, 1300)]),
     ],
 )
-def test_failure_screens_map_to_codes(fixture: str, code: str) -> None:
+def test_failure_screens_map_to_codes(fixture: str, code: str, taps: list[tuple]) -> None:
     driver = ReplayDriver(fixture, "home_feed")
     with pytest.raises(FlowError) as err:
         run(driver)
     assert err.value.code == code
     assert err.value.evidence.screenshot_png == PNG
     assert err.value.evidence.hierarchy_xml == dump(fixture)
-    assert driver.actions() == []  # never a tap on a failure screen
+    assert driver.actions() == taps
+
+
+def test_verification_tolerates_leftover_dialogs() -> None:
+    class Looking(UntilHome):
+        tolerates = frozenset({"action_blocked"})
+
+    driver = ReplayDriver("action_blocked_es", "home_feed")
+    run(driver, Looking())
+    assert driver.actions() == [("tap", 540, 1410)]  # Aceptar
 
 
 def test_unknown_screen_is_ui_unrecognized_with_evidence_and_no_tap() -> None:

@@ -123,8 +123,20 @@ def test_crash_twice_before_share_is_app_crashed(flow: str) -> None:
 @pytest.mark.parametrize("seed", range(12))
 @pytest.mark.parametrize("flow", sorted(KINDS))
 def test_random_faults_never_post_twice(flow: str, seed: int) -> None:
-    r = run(flow, "en", FaultPlan.random(seed=seed, probability=0.25))
+    locale = "es" if seed % 2 else "en"
+    r = run(flow, locale, FaultPlan.random(seed=seed, probability=0.25))
     if r.error is None:
         assert len(r.posts) == 1
     else:
         assert r.error.code in {c for c, _ in EXPECTED.values()} | {"app_crashed"}, r.error
+
+
+@pytest.mark.parametrize("fault", ["action_blocked", "upload_failure", "popup_rate_limit"])
+def test_after_a_failure_verification_and_the_retry_work(fault: str) -> None:
+    r = run("feed_image", "es", FaultPlan.script([fault]))
+    assert r.error is not None
+    # the controller settles the job: absent; then a retry publishes it exactly once
+    assert not verify_post(r.phone, "brand_one", r.job.request.marker, 1, poll_s=POLL_S)
+    publish(r.phone, r.job.request, r.job.on_point_of_no_return, poll_s=POLL_S)
+    (post,) = r.phone.published()
+    assert post.media_sha256 == r.job.sha256

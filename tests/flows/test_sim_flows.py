@@ -37,6 +37,16 @@ def test_publish_once(flow: str, locale: str) -> None:
     assert stats.dumps == phone.dump_count
 
 
+@pytest.mark.parametrize("flow", ["feed_image", "carousel", "story_video", "reel"])
+def test_publish_in_french(flow: str) -> None:
+    phone = new_phone("fr")
+    kind, types = KINDS[flow]
+    job = stage(phone, kind, types)
+    run_publish(phone, job)
+    (post,) = phone.published("brand_one")
+    assert post.media_sha256 == job.sha256
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_publish_switches_account_first(locale: str) -> None:
     phone = new_phone(locale)
@@ -160,6 +170,37 @@ def test_next_job_after_a_lost_connection_is_not_blamed_for_the_old_failed_row()
     assert err.value.code == "upload_failed"
     phone.app.offline_until = 0.0  # the connection is back
     second = stage(phone, "feed", ["image"])
+    phone.press_key("back")  # whatever screen the next job starts from: feed or profile
     run_publish(phone, second)
+    third = stage(phone, "feed", ["image"])
+    switch_account(phone, "brand_one", poll_s=POLL_S)  # starts on the profile this time
+    run_publish(phone, third)
     posts = phone.published("brand_one")
-    assert [p.media_sha256 for p in posts] == [first.sha256, second.sha256]
+    assert [p.media_sha256 for p in posts] == [first.sha256, second.sha256, third.sha256]
+
+
+def test_verify_waits_for_an_upload_in_progress() -> None:
+    phone = new_phone()
+    job = stage(phone, "feed", ["image"])
+    shared: list[int] = []
+
+    class DiesAfterShare:
+        """The phone as the agent sees it: the link drops right after the Share tap."""
+
+        serial = phone.serial
+
+        def __getattr__(self, name: str):
+            return getattr(phone, name)
+
+        def dump_hierarchy(self) -> str:
+            if shared:
+                raise ConnectionError("adb: device offline")
+            return phone.dump_hierarchy()
+
+    with pytest.raises(FlowError) as err:
+        publish(DiesAfterShare(), job.request, lambda: shared.append(1), poll_s=POLL_S)
+    assert err.value.code == "device_offline" and err.value.after_point_of_no_return
+    assert phone.published("brand_one") == []  # still uploading
+    # the controller asks at once, while the row still says Posting…
+    assert verify_post(phone, "brand_one", job.request.marker, 1, poll_s=POLL_S)
+    assert len(phone.published("brand_one")) == 1

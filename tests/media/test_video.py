@@ -49,7 +49,7 @@ def test_rotated_phone_video_becomes_an_upright_reel(clips: Path, tmp_path: Path
     rotated = clips / "rotated.mp4"
     run_ffmpeg("-display_rotation", "90", "-i", str(stored), "-c", "copy", "-y", str(rotated))
     info = probe(rotated)
-    assert (info.width, info.height, info.rotation) == (720, 1280, 90)
+    assert (info.width, info.height, info.rotation) == (720, 1280, 270)  # 90° counter-clockwise
 
     done = prepare(rotated, "reel", out=tmp_path / "reel.mp4")
     check_target(done.info, done.path, (1080, 1920), audio=False)
