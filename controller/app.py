@@ -18,9 +18,18 @@ from controller.db import make_engine, migrate, session_scope
 from controller.errors import install_error_handlers
 from controller.routes import accounts, agents, batch, devices, jobs, media, status
 from controller.routes import webhooks as webhook_routes
+from controller.schemas import ErrorOut
 from controller.security import SecretBox
 
 log = structlog.get_logger()
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorOut, "description": "no key, or an unknown or revoked one"},
+    403: {"model": ErrorOut, "description": "the key's role may not call this route"},
+    404: {"model": ErrorOut, "description": "no such job, account, media, lease or webhook"},
+    409: {"model": ErrorOut, "description": "the state forbids it (code says why)"},
+    413: {"model": ErrorOut, "description": "body or upload too large"},
+    422: {"model": ErrorOut, "description": "invalid input (code says which rule)"},
+}
 
 TICKS: dict[str, Callable[[Session, FastAPI], object]] = {
     "sweep": lambda s, app: dispatcher.sweep(s, app.state.settings),
@@ -103,8 +112,9 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
     app.state.engine = make_engine(settings.database_url)
     app.state.secrets = SecretBox.for_settings(settings)
     install_error_handlers(app)
-    for module in (media, devices, accounts, batch, jobs, agents, webhook_routes, status):
-        app.include_router(module.router)
+    for module in (media, devices, accounts, batch, jobs, agents, webhook_routes):
+        app.include_router(module.router, responses=ERROR_RESPONSES)
+    app.include_router(status.router)
 
     app.add_middleware(RequestContext)
     return app

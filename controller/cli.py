@@ -119,8 +119,10 @@ def up(
 @app.command()
 def demo(
     config: Path = CONFIG_OPTION,
-    jobs: int = typer.Option(6, min=1, max=200, help="how many jobs to submit"),
-    kinds: str = typer.Option("feed", help="comma-separated post kinds to cycle through"),
+    jobs: int = typer.Option(8, min=1, max=200, help="how many jobs to submit"),
+    kinds: str = typer.Option(
+        "feed,carousel,story,reel", help="comma-separated post kinds to cycle through"
+    ),
     timeout: float = typer.Option(180, help="seconds to wait for the jobs"),
 ) -> None:
     """Fresh farm on a temporary database: submit sample jobs, wait, print the outcome."""

@@ -14,7 +14,7 @@ from controller.runtime import LocalFarm
 from device_agent.config import FarmConfig
 
 TERMINAL = {"published", "failed", "cancelled"}
-DEMO_KINDS = ("feed",)
+DEMO_KINDS = ("feed", "carousel", "story", "reel")
 
 
 @dataclass
@@ -26,15 +26,25 @@ class DemoJob:
     items: int
 
 
-def _upload_samples(http: httpx.Client, folder: Path, job_no: int, count: int) -> list[str]:
-    from media.samples import make_sample_image
+def _sample(folder: Path, job_no: int, item: int, kind: str) -> Path:
+    """Generated media, different for every job and item: a clip for reels, else a photo."""
+    from media.samples import make_sample_image, make_sample_video
 
+    seed = job_no * 100 + item
+    if kind == "reel":
+        return make_sample_video(folder / f"job{job_no}.mp4", 4, 720, 1280, seed=seed)
+    height = 1080 + 90 * (job_no % 4)
+    return make_sample_image(folder / f"job{job_no}-{item}.jpg", 1440, height, seed=seed)
+
+
+def _upload_samples(
+    http: httpx.Client, folder: Path, job_no: int, count: int, kind: str
+) -> list[str]:
     ids = []
     for item in range(count):
-        path = folder / f"job{job_no}-{item}.jpg"
-        make_sample_image(path, 1440, 1080 + 90 * (job_no % 4), seed=job_no * 100 + item)
+        path = _sample(folder, job_no, item, kind)
         with path.open("rb") as fh:
-            response = http.post("/v1/media", files={"file": (path.name, fh, "image/jpeg")})
+            response = http.post("/v1/media", files={"file": (path.name, fh)})
         response.raise_for_status()
         ids.append(response.json()["id"])
     return ids
@@ -50,8 +60,11 @@ def submit_jobs(
         account = farm.accounts[n % len(farm.accounts)]
         kind = kinds[n % len(kinds)]
         items = 3 if kind == "carousel" else 1
-        media_ids = _upload_samples(http, folder, n, items)
-        caption = f"igfarm demo post {n + 1}: {kind} for {account.username}"
+        media_ids = _upload_samples(http, folder, n, items, kind)
+        # stories carry no caption on Instagram
+        caption = (
+            "" if kind == "story" else f"igfarm demo post {n + 1}: {kind} for {account.username}"
+        )
         body = {
             "account": account.username,
             "kind": kind,

@@ -145,38 +145,37 @@ def dispatch(session: Session, settings: Settings, devices: list[Device] | None 
     return created
 
 
+def end_lease(
+    session: Session, lease: Lease, why: str, *, actor: str = "controller:sweeper"
+) -> None:
+    """Close a lease nobody will complete. Before the point of no return the job is safe to
+    run again; after it, nobody knows whether the post went out: the job becomes `unknown`."""
+    lease.state = "expired"
+    lease.ended_at = utcnow()
+    session.add(lease)
+    job = session.get(Job, lease.job_id)
+    if job is None or job.lease_token != lease.token:
+        return
+    if lease.purpose == "verify":
+        lifecycle.record(
+            session, job, "verify_expired", actor=actor, reason=why, lease_token=lease.token
+        )
+        return
+    if job.state not in ("leased", "publishing"):
+        return
+    if lease.point_of_no_return_at is not None:
+        target, why = "unknown", f"{why} after the point of no return"
+    else:
+        target, why = "scheduled", f"{why} before the point of no return"
+    lifecycle.move(session, job, target, actor=actor, reason=why, lease_token=lease.token)
+    log.warning("lease_ended", job_id=job.id, lease=lease.token, to_state=target, reason=why)
+
+
 def sweep(session: Session, settings: Settings) -> int:
-    """End leases that expired. Before the point of no return the job is safe to run again;
-    after it, nobody knows whether the post went out: the job becomes `unknown`."""
-    now = utcnow()
+    """End the leases that expired (their agent stopped heartbeating)."""
     expired = session.exec(
-        select(Lease).where(Lease.state == "active", Lease.expires_at < now)
+        select(Lease).where(Lease.state == "active", Lease.expires_at < utcnow())
     ).all()
     for lease in expired:
-        lease.state = "expired"
-        lease.ended_at = now
-        session.add(lease)
-        job = session.get(Job, lease.job_id)
-        if job is None or job.lease_token != lease.token:
-            continue
-        if lease.purpose == "verify":
-            lifecycle.record(
-                session,
-                job,
-                "verify_expired",
-                actor=ACTOR,
-                reason="verification lease expired",
-                lease_token=lease.token,
-            )
-            continue
-        if job.state not in ("leased", "publishing"):
-            continue
-        if lease.point_of_no_return_at is not None:
-            target, why = "unknown", "lease expired after the point of no return"
-        else:
-            target, why = "scheduled", "lease expired before the point of no return"
-        lifecycle.move(
-            session, job, target, actor="controller:sweeper", reason=why, lease_token=lease.token
-        )
-        log.warning("lease_expired", job_id=job.id, lease=lease.token, to_state=target)
+        end_lease(session, lease, "lease expired")
     return len(expired)

@@ -24,6 +24,10 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def _example(example: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": [example]})
+
+
 class StrictModel(BaseModel):
     """A request body: unknown fields are refused, and so is a NUL character anywhere in a
     string (PostgreSQL cannot store it)."""
@@ -36,6 +40,18 @@ class StrictModel(BaseModel):
         if _has_nul(value):
             raise ValueError("must not contain NUL characters")
         return value
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="stable, machine-readable", examples=["illegal_transition"])
+    message: str = Field(examples=["job 12 is published; it cannot become paused"])
+    details: dict[str, Any] | None = None
+
+
+class ErrorOut(BaseModel):
+    """Every 4xx and 5xx answer has this shape."""
+
+    error: ErrorBody
 
 
 class MediaOut(BaseModel):
@@ -52,6 +68,8 @@ class DeviceIn(StrictModel):
     serial: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")
     label: str = Field(default="", max_length=100)
     driver: Literal["sim", "u2", "appium"] = "sim"
+
+    model_config = _example({"serial": "R58N12ABCDE", "label": "rack 1, slot 3", "driver": "u2"})
 
 
 class DeviceOut(BaseModel):
@@ -72,6 +90,15 @@ class AccountIn(StrictModel):
     password: str = Field(min_length=1, max_length=200, repr=False)
     device: str = Field(min_length=1, max_length=100, description="serial of the device")
     timezone: str = Field(default="UTC", max_length=64)
+
+    model_config = _example(
+        {
+            "username": "acme.shop",
+            "password": "correct horse battery",
+            "device": "R58N12ABCDE",
+            "timezone": "Europe/Madrid",
+        }
+    )
 
 
 class AccountPatch(StrictModel):
@@ -96,9 +123,13 @@ class ReauthIn(StrictModel):
     )
     reason: str = Field(default="", max_length=300)
 
+    model_config = _example({"password": "new password", "reason": "password reset by the client"})
+
 
 class DisableIn(StrictModel):
     reason: str = Field(default="", max_length=300)
+
+    model_config = _example({"reason": "client paused the campaign"})
 
 
 class PreflightIn(StrictModel):
@@ -108,6 +139,15 @@ class PreflightIn(StrictModel):
     checks: dict[str, Any] = Field(
         default_factory=dict,
         description="what was checked: logged_in, public, two_factor, posts …",
+    )
+
+    model_config = _example(
+        {
+            "ok": False,
+            "code": "auth_two_factor_enabled",
+            "message": "2FA is on",
+            "checks": {"logged_in": True, "public": True, "posts": 12},
+        }
     )
 
 
@@ -241,6 +281,14 @@ class AgentRegisterIn(StrictModel):
     version: str = Field(default="", max_length=40)
     devices: list[AgentDeviceIn] = Field(default_factory=list, max_length=64)
 
+    model_config = _example(
+        {
+            "name": "rack-1",
+            "version": "0.2.0",
+            "devices": [{"serial": "R58N12ABCDE", "driver": "u2"}],
+        }
+    )
+
 
 class AgentRegisterOut(BaseModel):
     agent_id: int
@@ -259,6 +307,14 @@ class DeviceHealth(StrictModel):
 class HeartbeatIn(StrictModel):
     devices: list[DeviceHealth] = Field(default_factory=list, max_length=64)
 
+    model_config = _example(
+        {
+            "devices": [
+                {"serial": "R58N12ABCDE", "status": "idle", "battery": 88, "temperature_c": 31.5}
+            ]
+        }
+    )
+
 
 class HeartbeatOut(BaseModel):
     leases_extended: int
@@ -267,6 +323,8 @@ class HeartbeatOut(BaseModel):
 
 class ClaimIn(StrictModel):
     idle: list[str] = Field(default_factory=list, max_length=64, description="idle serials")
+
+    model_config = _example({"idle": ["R58N12ABCDE"]})
 
 
 class LeaseMedia(BaseModel):
@@ -298,6 +356,8 @@ class LeaseEventIn(StrictModel):
     message: str = Field(default="", max_length=500)
     data: dict[str, Any] = Field(default_factory=dict)
 
+    model_config = _example({"type": "point_of_no_return", "message": "about to tap Share"})
+
 
 class Evidence(StrictModel):
     screenshot_png_b64: str | None = Field(default=None, max_length=20_000_000)
@@ -310,6 +370,15 @@ class CompleteIn(StrictModel):
     error_message: str | None = Field(default=None, max_length=500)
     stats: dict[str, Any] = Field(default_factory=dict)
     evidence: Evidence | None = None
+
+    model_config = _example(
+        {
+            "outcome": "failed",
+            "error_code": "action_blocked",
+            "error_message": "Try again later",
+            "stats": {"dumps": 14},
+        }
+    )
 
 
 class CompleteOut(BaseModel):

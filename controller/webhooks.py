@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -106,38 +107,83 @@ def _backoff(settings: Settings, attempts: int) -> float:
     return min(settings.webhook_backoff_s * 2 ** (attempts - 1), MAX_BACKOFF_S)
 
 
-def _send(
-    session: Session,
-    delivery: WebhookDelivery,
-    settings: Settings,
-    secrets: SecretBox,
-    client: httpx.Client,
-) -> None:
+@dataclass
+class _Attempt:
+    delivery_id: int
+    webhook_id: int
+    event: str
+    url: str
+    secret: str
+    body: bytes
+
+
+def _claim(
+    session: Session, settings: Settings, secrets: SecretBox, seen: list[int]
+) -> _Attempt | None:
+    """Take the next due delivery and push its next attempt past the send timeout (a claim),
+    so no other replica sends it meanwhile; committed at once, before any network I/O."""
+    query = select(WebhookDelivery).where(
+        WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_at <= utcnow()
+    )
+    if seen:
+        query = query.where(WebhookDelivery.id.not_in(seen))  # type: ignore[union-attr]
+    delivery = session.exec(
+        query.order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+    if delivery is None:
+        session.commit()
+        return None
+    seen.append(delivery.id or 0)
     hook = session.get(Webhook, delivery.webhook_id)
     if hook is None or not hook.active:
         delivery.state = "cancelled"
         session.add(delivery)
-        return
-    body = body_of(delivery)
+        session.commit()
+        return _claim(session, settings, secrets, seen)
+    attempt = _Attempt(
+        delivery_id=delivery.id or 0,
+        webhook_id=hook.id or 0,
+        event=delivery.event,
+        url=hook.url,
+        secret=secrets.decrypt(hook.secret_enc),
+        body=body_of(delivery),
+    )
+    delivery.next_attempt_at = utcnow() + timedelta(seconds=settings.webhook_timeout_s + 30)
+    session.add(delivery)
+    session.commit()
+    return attempt
+
+
+def _post(attempt: _Attempt, client: httpx.Client) -> tuple[int | None, str | None]:
+    """Send one attempt; (HTTP status or None, error or None). No database work here."""
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "igfarm-webhooks/1",
-        "X-Farm-Event": delivery.event,
-        "X-Farm-Delivery": str(delivery.id),
-        SIGNATURE_HEADER: sign(secrets.decrypt(hook.secret_enc), int(time.time()), body),
+        "X-Farm-Event": attempt.event,
+        "X-Farm-Delivery": str(attempt.delivery_id),
+        SIGNATURE_HEADER: sign(attempt.secret, int(time.time()), attempt.body),
     }
-    delivery.attempts += 1
     try:
-        response = client.post(hook.url, content=body, headers=headers)
-        delivery.last_status = response.status_code
-        delivery.last_error = None if response.is_success else f"HTTP {response.status_code}"
-        ok = response.is_success
+        response = client.post(attempt.url, content=attempt.body, headers=headers)
     except httpx.HTTPError as exc:
-        delivery.last_status = None
-        delivery.last_error = f"{type(exc).__name__}: {exc}"[:300]
-        ok = False
+        return None, f"{type(exc).__name__}: {exc}"[:300]
+    return response.status_code, None if response.is_success else f"HTTP {response.status_code}"
+
+
+def _record(
+    session: Session, settings: Settings, attempt: _Attempt, status: int | None, error: str | None
+) -> None:
+    delivery = session.get(WebhookDelivery, attempt.delivery_id)
+    if delivery is None or delivery.state != "pending":
+        session.commit()
+        return
+    delivery.attempts += 1
+    delivery.last_status = status
+    delivery.last_error = error
     now = utcnow()
-    if ok:
+    if error is None:
         delivery.state = "delivered"
         delivery.delivered_at = now
     elif delivery.attempts >= settings.webhook_max_attempts:
@@ -148,12 +194,13 @@ def _send(
     log.info(
         "webhook_attempt",
         delivery=delivery.id,
-        webhook=hook.id,
-        webhook_event=delivery.event,
+        webhook=attempt.webhook_id,
+        webhook_event=attempt.event,
         attempt=delivery.attempts,
-        status=delivery.last_status,
+        status=status,
         delivery_state=delivery.state,
     )
+    session.commit()
 
 
 def deliver_due(
@@ -164,29 +211,22 @@ def deliver_due(
     limit: int = 50,
     client: httpx.Client | None = None,
 ) -> int:
-    """Send due deliveries one by one; each is locked (SKIP LOCKED), sent and committed, so
-    replicas share the work and a slow receiver holds only its own row."""
+    """Send up to `limit` due deliveries. Each is claimed in a short transaction, sent with no
+    transaction open (a slow receiver never holds a database lock), then recorded. A
+    controller that dies mid-send leaves the claim to expire: delivery is at least once."""
     own_client = client is None
     http = client or httpx.Client(timeout=settings.webhook_timeout_s, follow_redirects=False)
     seen: list[int] = []
+    sent = 0
     try:
-        for _ in range(limit):
-            query = select(WebhookDelivery).where(
-                WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_at <= utcnow()
-            )
-            if seen:
-                query = query.where(WebhookDelivery.id.not_in(seen))  # type: ignore[union-attr]
-            delivery = session.exec(
-                query.order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            ).first()
-            if delivery is None:
+        while sent < limit:
+            attempt = _claim(session, settings, secrets, seen)
+            if attempt is None:
                 break
-            seen.append(delivery.id or 0)
-            _send(session, delivery, settings, secrets, http)
-            session.commit()
+            status, error = _post(attempt, http)
+            _record(session, settings, attempt, status, error)
+            sent += 1
     finally:
         if own_client:
             http.close()
-    return len(seen)
+    return sent

@@ -19,34 +19,28 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("account", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("min_gap_s", sa.Float(), nullable=True))
-        batch_op.add_column(sa.Column("daily_cap", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column("approval_required", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch_op.add_column(sa.Column("preflight", sa.JSON(), nullable=True))
-        batch_op.add_column(
-            sa.Column("preflight_at", controller.timeutil.UTCDateTime(), nullable=True)
-        )
-
-    with op.batch_alter_table("job", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("approval_required", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch_op.add_column(
-            sa.Column("approved_at", controller.timeutil.UTCDateTime(), nullable=True)
-        )
+    # plain ADD COLUMN on both databases: a batch "move and copy" on SQLite would drop the
+    # account table, which job rows reference, and fail with foreign keys on
+    op.add_column("account", sa.Column("min_gap_s", sa.Float(), nullable=True))
+    op.add_column("account", sa.Column("daily_cap", sa.Integer(), nullable=True))
+    op.add_column(
+        "account",
+        sa.Column("approval_required", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
+    op.add_column("account", sa.Column("preflight", sa.JSON(), nullable=True))
+    op.add_column(
+        "account", sa.Column("preflight_at", controller.timeutil.UTCDateTime(), nullable=True)
+    )
+    op.add_column(
+        "job",
+        sa.Column("approval_required", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
+    op.add_column("job", sa.Column("approved_at", controller.timeutil.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("job", schema=None) as batch_op:
-        batch_op.drop_column("approved_at")
-        batch_op.drop_column("approval_required")
-
-    with op.batch_alter_table("account", schema=None) as batch_op:
-        batch_op.drop_column("preflight_at")
-        batch_op.drop_column("preflight")
-        batch_op.drop_column("approval_required")
-        batch_op.drop_column("daily_cap")
-        batch_op.drop_column("min_gap_s")
+    # plain DROP COLUMN (SQLite >= 3.35 has it), for the same reason
+    for column in ("approved_at", "approval_required"):
+        op.drop_column("job", column)
+    for column in ("preflight_at", "preflight", "approval_required", "daily_cap", "min_gap_s"):
+        op.drop_column("account", column)

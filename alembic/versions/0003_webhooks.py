@@ -52,9 +52,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_webhook_delivery_due", ["state", "next_attempt_at"], unique=False
-        )
+        batch_op.create_index("ix_webhook_delivery_due", ["state", "next_attempt_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_webhook_delivery_webhook_id"), ["webhook_id"], unique=False
         )

@@ -112,6 +112,7 @@ def list_accounts(
     settings: Settings = Depends(get_settings),
     _: Principal = Depends(require("scheduler")),
 ) -> list[AccountOut]:
+    """Every account with its state, pacing and last preflight (never the password)."""
     rows = session.exec(select(Account).order_by(Account.username)).all()
     return [account_out(session, a, settings) for a in rows]
 
@@ -123,6 +124,7 @@ def get_account(
     settings: Settings = Depends(get_settings),
     _: Principal = Depends(require("scheduler")),
 ) -> AccountOut:
+    """One account: state and why, pacing in force, last preflight result."""
     account = session.exec(select(Account).where(Account.username == username)).first()
     if account is None:
         raise not_found("account", username)

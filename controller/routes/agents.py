@@ -14,7 +14,7 @@ from controller import accounts, lifecycle
 from controller import health as health_mod
 from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require, require_agent
-from controller.dispatcher import dispatch
+from controller.dispatcher import dispatch, end_lease
 from controller.errors import ApiError
 from controller.models import Account, Agent, Device, Job, Lease, MediaAsset
 from controller.schemas import (
@@ -67,12 +67,12 @@ def register_agent(
         device.status = "idle"
         device.last_seen_at = utcnow()
         session.add(device)
-    # leases held by an earlier run of this agent can never complete: let the sweeper judge them
+    # an earlier run of this agent can never complete its leases: end them now (a heartbeat
+    # of the new run must not keep them alive)
     for lease in session.exec(
         select(Lease).where(Lease.agent_id == agent.id, Lease.state == "active")
     ).all():
-        lease.expires_at = utcnow() - timedelta(seconds=1)
-        session.add(lease)
+        end_lease(session, lease, "agent restarted", actor=f"agent:{agent.name}")
     return AgentRegisterOut(agent_id=agent.id or 0, token=token, lease_ttl_s=settings.lease_ttl_s)
 
 

@@ -56,5 +56,6 @@ def put_device(
 def list_devices(
     session: Session = Depends(get_session), _: Principal = Depends(require("scheduler"))
 ) -> list[DeviceOut]:
+    """Every device with its agent, health and the job it is running."""
     devices = session.exec(select(Device).order_by(Device.serial)).all()
     return [device_out(session, d) for d in devices]

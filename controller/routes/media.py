@@ -104,6 +104,7 @@ def get_media(
     session: Session = Depends(get_session),
     _: Principal = Depends(require("scheduler")),
 ) -> MediaOut:
+    """What was probed at upload: type, format, size, duration."""
     asset = session.exec(select(MediaAsset).where(MediaAsset.sha256 == media_id)).first()
     if asset is None:
         raise not_found("media", media_id)

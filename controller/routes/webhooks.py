@@ -58,6 +58,7 @@ def list_webhooks(
     session: Session = Depends(get_session),
     principal: Principal = Depends(require("scheduler")),
 ) -> list[WebhookOut]:
+    """Subscriptions (without their secrets)."""
     query = select(Webhook).order_by(Webhook.id)
     if principal.role != "ops":
         query = query.where(Webhook.api_key_id == principal.api_key_id)

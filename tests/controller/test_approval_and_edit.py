@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from controller import approvals
+from controller.app import TICKS
+from controller.db import session_scope
 from controller.models import Job
 from controller.timeutil import utcnow
 from tests.controller.conftest import Api
@@ -36,10 +37,17 @@ def _set_time(api: Api, job_id: int, delta: timedelta) -> None:
 
 
 def _expire(api: Api) -> int:
-    with Session(api.client.app.state.engine) as session:  # type: ignore[attr-defined]
-        count = approvals.expire_pending(session)
-        session.commit()
-        return count
+    app = api.client.app  # type: ignore[attr-defined]
+    with session_scope(app.state.engine) as session:
+        return TICKS["approvals"](session, app)  # type: ignore[return-value]
+
+
+def test_every_background_tick_runs(api: Api) -> None:
+    app = api.client.app  # type: ignore[attr-defined]
+    assert set(TICKS) == {"sweep", "dispatch", "approvals", "offline", "webhooks"}
+    for tick in TICKS.values():
+        with session_scope(app.state.engine) as session:
+            assert tick(session, app) == 0
 
 
 def _ready(api: Api) -> str:

@@ -87,35 +87,38 @@ def _secret_for(path: str, farm: dict) -> str:
     return farm["ops"]
 
 
+def _checker(operation, secret: str):  # type: ignore[no-untyped-def]
+    """A Hypothesis test of one operation with one credential."""
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case) -> None:  # type: ignore[no-untyped-def]
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {secret}"}
+        response = case.call()
+        where = f"{case.method} {case.formatted_path}"
+        assert response.status_code < 500, f"{where}: {response.text[:300]}"
+        if 400 <= response.status_code < 500:
+            error = response.json().get("error") or {}
+            assert error.get("code") and error.get("message"), f"{where}: {response.text}"
+
+    return check
+
+
 def test_no_server_error_and_every_4xx_has_a_code(farm: dict) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", farm["app"])
-    problems: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 30
-
+    problems: list[str] = []
     for operation in operations:
-        secret = _secret_for(operation.path, farm)
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        def check(case) -> None:  # type: ignore[no-untyped-def]
-            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {secret}"}
-            response = case.call()
-            where = f"{case.method} {case.formatted_path}"
-            assert response.status_code < 500, f"{where}: {response.text[:300]}"
-            if 400 <= response.status_code < 500:
-                error = response.json().get("error") or {}
-                assert error.get("code") and error.get("message"), f"{where}: {response.text}"
-
         try:
-            check()
+            _checker(operation, _secret_for(operation.path, farm))()
         except AssertionError as exc:
             problems.append(str(exc).splitlines()[0])
     assert problems == []

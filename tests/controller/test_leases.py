@@ -259,3 +259,22 @@ def test_cancel_and_illegal_transition(api: Api) -> None:
     assert r.json()["state"] == "cancelled"
     r = api.client.post(f"/v1/jobs/{ids[0]}/pause", headers=api.as_("scheduler"))
     assert r.status_code == 409 and r.json()["error"]["code"] == "illegal_transition"
+
+
+def test_agent_restart_ends_its_old_leases_and_heartbeat_cannot_revive_them(api: Api) -> None:
+    token, ids = _setup(api)
+    h = _agent_headers(token)
+    lease = _claim(api, token, ["sim-01"])[0]
+    api.client.post(
+        f"/v1/leases/{lease['token']}/events", json={"type": "point_of_no_return"}, headers=h
+    )
+    new_token = api.register_agent()
+    beat = api.client.post(
+        "/v1/agents/heartbeat",
+        json={"devices": [{"serial": "sim-01"}]},
+        headers=_agent_headers(new_token),
+    )
+    assert beat.status_code == 200 and beat.json()["leases_extended"] == 0
+    assert _job(api, ids[0])["state"] == "unknown"
+    verify = _claim(api, new_token, ["sim-01"])[0]
+    assert verify["purpose"] == "verify"

@@ -50,8 +50,13 @@ def _run_one_job(tmp_path: Path, script: list[str], until: set[str]) -> tuple[Lo
             ).json()["id"]
             job = http.post(
                 "/v1/jobs",
-                json={"account": "fault.shop", "kind": "feed", "media": [media],
-                      "caption": "fault test", "scheduled_at": datetime.now(UTC).isoformat()},
+                json={
+                    "account": "fault.shop",
+                    "kind": "feed",
+                    "media": [media],
+                    "caption": "fault test",
+                    "scheduled_at": datetime.now(UTC).isoformat(),
+                },
             ).json()
             deadline = time.monotonic() + 90
             while True:
