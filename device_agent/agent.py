@@ -53,6 +53,7 @@ class DeviceAgent:
             for d in config.devices
         }
         self.lease_ttl_s = 60.0
+        self._healthy: dict[str, bool] = {}
         self._stop = threading.Event()
 
     def _register(self) -> None:
@@ -83,6 +84,8 @@ class DeviceAgent:
         devices = []
         for serial in self.workers:
             status, report = self._device_status(serial)
+            if status != "busy":
+                self._healthy[serial] = status == "idle"
             devices.append({"serial": serial, "status": status, **report})
         self.client.heartbeat(devices)
 
@@ -96,7 +99,8 @@ class DeviceAgent:
                 log.exception("heartbeat_crashed")
 
     def claim_once(self) -> int:
-        idle = [s for s, w in self.workers.items() if not w.busy]
+        """Ask for work for the phones that are free and were healthy at the last heartbeat."""
+        idle = [s for s, w in self.workers.items() if not w.busy and self._healthy.get(s)]
         if not idle:
             return 0
         leases = self.client.claim(idle)

@@ -27,18 +27,28 @@ def to_uiautomator_xml(page_source: str) -> str:
 
 class AppiumDriver:
     def __init__(self, serial: str, server_url: str) -> None:
-        from appium import webdriver
-        from appium.options.android import UiAutomator2Options
-
-        options = UiAutomator2Options()
-        options.udid = serial
-        options.no_reset = True
-        options.new_command_timeout = 300
         self.serial = serial
-        self._d = webdriver.Remote(server_url, options=options)
+        self.server_url = server_url
+        self._session = None
+
+    @property
+    def _d(self):  # type: ignore[no-untyped-def]
+        """The WebDriver session, opened on first use (and again after `close`)."""
+        if self._session is None:
+            from appium import webdriver
+            from appium.options.android import UiAutomator2Options
+
+            options = UiAutomator2Options()
+            options.udid = self.serial
+            options.no_reset = True
+            options.new_command_timeout = 300
+            self._session = webdriver.Remote(self.server_url, options=options)
+        return self._session
 
     def close(self) -> None:
-        self._d.quit()
+        if self._session is not None:
+            self._session.quit()
+            self._session = None
 
     def dump_hierarchy(self) -> str:
         return to_uiautomator_xml(self._d.page_source)

@@ -11,10 +11,22 @@ class U2Driver:
     """A real phone or emulator reached by adb serial."""
 
     def __init__(self, serial: str) -> None:
-        import uiautomator2
-
         self.serial = serial
-        self._d = uiautomator2.connect(serial)
+        self._device = None
+
+    @property
+    def _d(self):  # type: ignore[no-untyped-def]
+        """Connect on first use, so a phone unplugged at start-up is reported offline (its
+        health reads fail) instead of stopping the agent; a later call retries."""
+        if self._device is None:
+            import adbutils
+            import uiautomator2
+
+            attached = {d.serial for d in adbutils.adb.device_list()}
+            if self.serial not in attached:
+                raise ConnectionError(f"device {self.serial} is not attached to adb")
+            self._device = uiautomator2.connect(self.serial)
+        return self._device
 
     def dump_hierarchy(self) -> str:
         return self._d.dump_hierarchy(compressed=False)
