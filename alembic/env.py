@@ -19,7 +19,9 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    # SQLite rebuilds a table to alter it; with foreign keys enforced that fails as soon as
+    # other tables point at it, so migrations run with them off (PostgreSQL is unaffected).
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "", foreign_keys=False)
     with engine.connect() as connection:
         context.configure(
             connection=connection,

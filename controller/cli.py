@@ -172,6 +172,44 @@ def keys_create(
     typer.echo(create_api_key(make_engine(settings.database_url), role, name or role))
 
 
+@keys_app.command("rotate")
+def keys_rotate(
+    retire: bool = typer.Option(
+        False, "--retire", help="drop old keys once every secret uses the new one"
+    ),
+) -> None:
+    """Re-encrypt every stored secret under a new key (no downtime)."""
+    from controller.config import Settings
+    from controller.db import make_engine
+    from controller.db import migrate as run_migrations
+    from controller.keyrotation import retire_old_keys, rotate_keys
+
+    settings = Settings()
+    run_migrations(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        if retire:
+            typer.echo(f"dropped {retire_old_keys(settings, engine)} old key(s)")
+        else:
+            result = rotate_keys(settings, engine)
+            where = result.key_file or "FARM_SECRET_KEYS"
+            typer.echo(f"re-encrypted {result.secrets} secret(s); {result.keys} key(s) in {where}")
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+
+jobs_app = typer.Typer(help="Publish jobs.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
+
+
+@jobs_app.command("template")
+def jobs_template() -> None:
+    """Print the CSV template for POST /v1/jobs:batch."""
+    from controller.batch import CSV_TEMPLATE
+
+    typer.echo(CSV_TEMPLATE, nl=False)
+
+
 def _mount_optional() -> None:
     try:
         from media.cli import app as media_app

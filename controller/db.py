@@ -14,8 +14,8 @@ from sqlmodel import Session
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
 
 
-def make_engine(url: str) -> sa.Engine:
-    """An engine for SQLite (WAL, foreign keys on) or PostgreSQL."""
+def make_engine(url: str, *, foreign_keys: bool = True) -> sa.Engine:
+    """An engine for SQLite (WAL, foreign keys on unless migrating) or PostgreSQL."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -29,7 +29,7 @@ def make_engine(url: str) -> sa.Engine:
             dbapi_conn.isolation_level = None  # transactions are begun below, not by pysqlite
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
