@@ -9,11 +9,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import structlog
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi.responses import FileResponse
 from sqlmodel import Session, select
 
 from controller import approvals, lifecycle
-from controller.deps import Principal, get_session, require
+from controller.config import Settings
+from controller.deps import Principal, get_session, get_settings, require
 from controller.errors import ApiError, not_found
 from controller.models import Account, Device, Job, JobEvent, MediaAsset
 from controller.schemas import (
@@ -307,3 +309,26 @@ def retry_job(
         raise ApiError(409, "illegal_transition", f"job {job_id} is {job.state}, not failed")
     job.attempts = 0
     return _act(session, job, "scheduled", principal, "retried by user")
+
+
+@router.get(
+    "/{job_id}/evidence/{name}",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/png": {}, "application/xml": {}}}},
+)
+def get_evidence(
+    job_id: RowId,
+    name: str = Path(pattern=r"^\d{1,12}\.(png|xml)$", examples=["42.png"]),
+    session: Session = Depends(get_session),
+    settings: Settings = Depends(get_settings),
+    _: Principal = Depends(require("scheduler")),
+) -> FileResponse:
+    """What the phone showed when a lease of this job failed: `<lease>.png` (screenshot) or
+    `<lease>.xml` (UI hierarchy). The job's events name the files under `data.evidence`."""
+    if session.get(Job, job_id) is None:
+        raise not_found("job", job_id)
+    path = settings.evidence_dir / str(job_id) / name
+    if not path.is_file():
+        raise not_found("evidence", name)
+    media_type = "image/png" if name.endswith(".png") else "application/xml"
+    return FileResponse(path, media_type=media_type)

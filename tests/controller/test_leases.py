@@ -195,6 +195,17 @@ def test_retryable_failure_retries_then_fails(api: Api) -> None:
     assert job["error"]["code"] == "ui_unrecognized"
     evidence = [e["data"]["evidence"] for e in job["events"] if e["data"].get("evidence")]
     assert evidence and evidence[-1]["screenshot"].endswith(".png")
+    shot_name = evidence[-1]["screenshot"].split("/")[-1]
+    shot = api.client.get(f"/v1/jobs/{ids[0]}/evidence/{shot_name}", headers=api.as_("ops"))
+    assert shot.status_code == 200 and shot.content == b"\x89PNG\r\n\x1a\n"
+    assert shot.headers["content-type"] == "image/png"
+    xml_name = evidence[-1]["hierarchy"].split("/")[-1]
+    dump = api.client.get(f"/v1/jobs/{ids[0]}/evidence/{xml_name}", headers=api.as_("ops"))
+    assert dump.text == "<h/>"
+    for bad in ("..%2F..%2Fsecret.keys", "1.txt", "999.png"):
+        r = api.client.get(f"/v1/jobs/{ids[0]}/evidence/{bad}", headers=api.as_("ops"))
+        assert r.status_code in (404, 422), (bad, r.status_code)
+        assert r.json()["error"]["code"]
 
 
 def test_account_level_failure_holds_queue(api: Api) -> None:

@@ -42,6 +42,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/jobs/{job_id}/pause"): SCHEDULER,
     ("POST", "/v1/jobs/{job_id}/resume"): SCHEDULER,
     ("POST", "/v1/jobs/{job_id}/retry"): SCHEDULER,
+    ("GET", "/v1/jobs/{job_id}/evidence/{name}"): SCHEDULER,
     ("POST", "/v1/agents/register"): AGENT_KEY,
     ("POST", "/v1/agents/heartbeat"): AGENT_TOKEN,
     ("POST", "/v1/agents/claim"): AGENT_TOKEN,
@@ -59,6 +60,7 @@ PATH_VALUES = {
     "job_id": "1",
     "token": "1",
     "webhook_id": "1",
+    "name": "1.png",
 }
 
 
