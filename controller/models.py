@@ -88,6 +88,12 @@ class Account(SQLModel, table=True):
     min_gap_s: float | None = Field(default=None, description="None: the farm.yaml default")
     daily_cap: int | None = Field(default=None, description="None: the farm.yaml default")
     approval_required: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    owner_key_id: int | None = Field(
+        default=None,
+        foreign_key="api_key.id",
+        index=True,
+        description="the scheduler key that owns it; None: shared by every key",
+    )
     preflight: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
     preflight_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()

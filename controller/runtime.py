@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import threading
 import time
@@ -9,11 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
 import uvicorn
+from sqlmodel import Session, select
 
 from controller.app import create_app
 from controller.config import Settings
 from controller.keys import create_api_key
+from controller.models import ApiKey
+from controller.security import hash_token
 from device_agent.agent import DeviceAgent
 from device_agent.config import FarmConfig
 from device_agent.sim import build_sim_phone
@@ -90,6 +96,22 @@ def declare_farm(url: str, ops_key: str, farm: FarmConfig) -> None:
             response.raise_for_status()
 
 
+def local_keys(engine: sa.Engine, data_dir: Path) -> dict[str, str]:
+    """One key per role for a local farm, kept (mode 600) in the data dir so a second
+    `farm up` on the same database prints the same keys instead of minting new ones."""
+    path = data_dir / "local-keys.json"
+    keys: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    with Session(engine) as session:
+        known = {k.key_hash for k in session.exec(select(ApiKey)).all() if k.revoked_at is None}
+    for role in ("ops", "scheduler", "agent"):
+        if hash_token(keys.get(role, "")) not in known:
+            keys[role] = create_api_key(engine, role, f"local-{role}")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(keys, fh)
+    return keys
+
+
 @dataclass
 class LocalFarm:
     """Controller + the first agent of farm.yaml with in-process simulated phones."""
@@ -109,9 +131,7 @@ class LocalFarm:
 
     def start(self) -> None:
         self.controller.start()
-        engine = self.controller.app.state.engine
-        for role in ("ops", "scheduler", "agent"):
-            self.keys[role] = create_api_key(engine, role, f"farm-up-{role}")
+        self.keys = local_keys(self.controller.app.state.engine, self.data_dir)
         declare_farm(self.controller.url, self.keys["ops"], self.farm)
         agent_cfg = self.farm.agent(None)
         for device in agent_cfg.devices:

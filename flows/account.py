@@ -40,10 +40,16 @@ def profile_username(screen: Screen) -> str | None:
     return node.text.strip() if node is not None and node.text.strip() else None
 
 
+# "Try Again Later" seen before this run tapped Share answers an earlier job (maybe of another
+# account): close it with OK and carry on. Only one after this run's Share tap is its own.
+STALE_DIALOGS = frozenset({"action_blocked", "rate_limited"})
+
+
 class EnsureAccount:
     """Goal: the own profile of `username` is on screen."""
 
     name = "making sure the right account is active"
+    tolerates = STALE_DIALOGS
 
     def __init__(self, username: str) -> None:
         self.username = username

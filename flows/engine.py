@@ -64,8 +64,10 @@ class Screen:
 
 
 class Intention(Protocol):
-    """One goal of a flow. It may also have `tolerates`: failure screens it dismisses instead
-    of failing (dialogs left over from an earlier job, before this one acted)."""
+    """One goal of a flow. It may also have `tolerates`: failure dialogs it dismisses instead
+    of failing (left over from an earlier job: nothing this run did can have caused them).
+    Each such dialog gets exactly one tap on its dismiss button; one still on screen at the
+    next look fails the run with its own code (the app keeps refusing)."""
 
     name: str
 
@@ -105,6 +107,8 @@ class Engine:
         self.relaunches = 0
         self.last_xml: str | None = None
         self._last_interrupt: tuple[str, int] = ("", 0)
+        self._dismissed_last_look: str | None = None  # tolerated dialog closed at the last look
+        self.stale_dialogs: list[str] = []  # tolerated dialogs this run closed, in order
         # the screen an intention finished on, reused by the next intention when nothing
         # touched the phone since (saves a dump between intentions)
         self._still_current: Screen | None = None
@@ -223,8 +227,9 @@ class Engine:
             spec = screen.spec
             if spec.kind == "failure" and spec.name in getattr(intention, "tolerates", ()):
                 self.stats.steps += 1
-                self._interrupt(screen, intention)
+                self._dismiss_stale(screen, intention)
                 continue
+            self._dismissed_last_look = None
             if spec.kind == "failure":
                 assert spec.code is not None
                 error = self.fail(spec.code, f"{spec.name} screen while {intention.name}")
@@ -257,6 +262,18 @@ class Engine:
         """Sleep before the next look; longer the longer the app stays busy (1×, 2×, … 4×)."""
         self._waits += 1
         self.sleep(self.poll_s * min(self._waits, MAX_WAIT_FACTOR))
+
+    def _dismiss_stale(self, screen: Screen, intention: Intention) -> None:
+        """A failure dialog the intention tolerates: one tap on its dismiss button, never two."""
+        spec = screen.spec
+        assert spec.code is not None
+        if self._dismissed_last_look == spec.name:
+            raise self.fail(spec.code, f"{spec.name} still shown after it was dismissed")
+        self._dismissed_last_look = spec.name
+        if not self.tap_element(screen, *spec.dismiss):
+            raise self.fail(spec.code, f"{spec.name} screen while {intention.name}")
+        self.stale_dialogs.append(spec.name)
+        log.info("dismissed a leftover %s dialog during %s", spec.name, intention.name)
 
     def _interrupt(self, screen: Screen, intention: Intention) -> None:
         name, count = self._last_interrupt

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flows.account import EnsureAccount, failed_rows
+from flows.account import STALE_DIALOGS, EnsureAccount, failed_rows
 from flows.driver import Driver
 from flows.engine import Engine, Outcome, Screen
 from flows.errors import FlowError
@@ -66,9 +66,11 @@ def keyboard_top(screen: Screen) -> int | None:
 
 
 class Compose:
-    """Goal: the Share tap is done (exactly once)."""
+    """Goal: the Share tap is done (exactly once). It returns as soon as it tapped Share, so
+    the dialogs it tolerates are those seen before the tap; `AwaitUpload` tolerates none."""
 
     name = "composing the post"
+    tolerates = STALE_DIALOGS
 
     def __init__(self, request: PublishRequest) -> None:
         self.request = request

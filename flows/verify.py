@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from flows.account import CREATION_SCREENS, MAX_BACKS, EnsureAccount
+from flows.account import CREATION_SCREENS, MAX_BACKS, STALE_DIALOGS, EnsureAccount
 from flows.driver import Driver
 from flows.engine import Engine, Outcome, Screen
 from flows.hierarchy import Node
@@ -47,7 +47,7 @@ class SettleUploads:
     """Goal: the home feed with no upload in progress (a post still uploading is not "lost")."""
 
     name = "waiting for uploads in progress"
-    tolerates = frozenset({"action_blocked", "rate_limited"})  # verification only looks
+    tolerates = STALE_DIALOGS  # verification only looks
 
     def __init__(self) -> None:
         self.moves = 0
@@ -70,7 +70,7 @@ class FindPost:
     """Goal: decide whether one of the newest posts carries `marker` with `item_count` items."""
 
     name = "looking for the post on the profile"
-    tolerates = frozenset({"action_blocked", "rate_limited"})
+    tolerates = STALE_DIALOGS
 
     def __init__(self, marker: str, item_count: int, max_posts: int) -> None:
         self.marker = normalize(marker)

@@ -68,10 +68,10 @@ def test_upgrade_keeps_rows_written_by_the_first_schema(database_url: str) -> No
         with engine.connect() as conn:
             job = conn.execute(sa.text("SELECT approval_required, approved_at FROM job")).one()
             account = conn.execute(
-                sa.text("SELECT approval_required, min_gap_s, daily_cap FROM account")
+                sa.text("SELECT approval_required, min_gap_s, daily_cap, owner_key_id FROM account")
             ).one()
         assert (bool(job[0]), job[1]) == (False, None)
-        assert (bool(account[0]), account[1], account[2]) == (False, None, None)
+        assert (bool(account[0]), account[1], account[2], account[3]) == (False, None, None, None)
         downgrade(database_url, "0001")
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT caption FROM job")).scalar_one() == "c"

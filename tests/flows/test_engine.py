@@ -193,6 +193,35 @@ def test_verification_tolerates_leftover_dialogs() -> None:
     assert driver.actions() == [("tap", 540, 1410)]  # Aceptar
 
 
+class Publishing(UntilHome):
+    tolerates = frozenset({"action_blocked", "rate_limited"})
+
+
+def test_each_leftover_dialog_gets_one_ok() -> None:
+    driver = ReplayDriver("rate_limited", "action_blocked_es", "home_feed")
+    engine = run(driver, Publishing())
+    assert driver.actions() == [("tap", 540, 1300), ("tap", 540, 1410)]
+    assert engine.stale_dialogs == ["rate_limited", "action_blocked"]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code", "tap"),
+    [
+        ("action_blocked_es", "action_blocked", (540, 1410)),
+        ("rate_limited", "rate_limited", (540, 1300)),
+    ],
+)
+def test_a_leftover_dialog_that_stays_after_ok_fails_with_its_code(
+    fixture: str, code: str, tap: tuple[int, int]
+) -> None:
+    driver = ReplayDriver(fixture, fixture, "home_feed")
+    with pytest.raises(FlowError) as err:
+        run(driver, Publishing())
+    assert err.value.code == code
+    assert not err.value.after_point_of_no_return
+    assert driver.actions() == [("tap", *tap)]  # one OK, never a second
+
+
 def test_unknown_screen_is_ui_unrecognized_with_evidence_and_no_tap() -> None:
     driver = ReplayDriver("unknown")
     with pytest.raises(FlowError) as err:

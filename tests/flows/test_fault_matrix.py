@@ -18,8 +18,9 @@ from flows import FlowError, publish, verify_post
 from tests.flows.sim import KINDS, POLL_S, Job, new_phone, stage
 
 # fault -> (error code or None for success, number of posts that must exist afterwards)
+# ("popup_rate_limit" shows before the job's Share tap: it answers an earlier job, so the flow
+# closes it and publishes; see test_stale_dialogs.py)
 EXPECTED: dict[str, tuple[str | None, int]] = {
-    "popup_rate_limit": ("rate_limited", 0),
     "popup_app_update": ("app_update_required", 0),
     "challenge": ("auth_challenge_required", 0),
     "logged_out": ("auth_login_required", 0),
@@ -128,10 +129,11 @@ def test_random_faults_never_post_twice(flow: str, seed: int) -> None:
     if r.error is None:
         assert len(r.posts) == 1
     else:
-        assert r.error.code in {c for c, _ in EXPECTED.values()} | {"app_crashed"}, r.error
+        codes = {c for c, _ in EXPECTED.values()} | {"app_crashed", "rate_limited"}
+        assert r.error.code in codes, r.error
 
 
-@pytest.mark.parametrize("fault", ["action_blocked", "upload_failure", "popup_rate_limit"])
+@pytest.mark.parametrize("fault", ["action_blocked", "upload_failure"])
 def test_after_a_failure_verification_and_the_retry_work(fault: str) -> None:
     r = run("feed_image", "es", FaultPlan.script([fault]))
     assert r.error is not None
