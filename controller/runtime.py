@@ -76,7 +76,8 @@ class ControllerThread:
 
 
 def declare_farm(url: str, ops_key: str, farm: FarmConfig) -> None:
-    """PUT every device and POST every account of farm.yaml (existing accounts are kept)."""
+    """PUT every device and POST every account of farm.yaml (existing accounts are kept), then
+    PATCH the pacing an account declares (`min_gap_minutes`, `daily_cap`; null: the default)."""
     headers = {"Authorization": f"Bearer {ops_key}"}
     with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
         for agent in farm.agents:
@@ -91,9 +92,13 @@ def declare_farm(url: str, ops_key: str, farm: FarmConfig) -> None:
                 "timezone": account.timezone,
             }
             response = http.post("/v1/accounts", json=body)
-            if response.status_code == 409 and response.json()["error"]["code"] == "username_taken":
-                continue
-            response.raise_for_status()
+            taken = response.status_code == 409
+            if not (taken and response.json()["error"]["code"] == "username_taken"):
+                response.raise_for_status()
+            declared = {"min_gap_minutes", "daily_cap"} & account.model_fields_set
+            pacing = account.model_dump(include=declared)
+            if pacing:
+                http.patch(f"/v1/accounts/{account.username}", json=pacing).raise_for_status()
 
 
 def local_keys(engine: sa.Engine, data_dir: Path) -> dict[str, str]:

@@ -110,10 +110,18 @@ class AccountPatch(StrictModel):
     min_gap_minutes: float | None = Field(default=None, ge=0, le=7 * 24 * 60)
     daily_cap: int | None = Field(default=None, ge=0, le=1000)
     approval_required: bool | None = None
+    owner: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="ops only: name of the scheduler key that owns the account; null: shared",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{"min_gap_minutes": 90, "daily_cap": 4}]},
+        json_schema_extra={
+            "examples": [{"min_gap_minutes": 90, "daily_cap": 4}, {"owner": "shop-backend"}]
+        },
     )
 
 
@@ -172,6 +180,9 @@ class AccountOut(BaseModel):
     state: Literal["active", "needs_auth", "challenge", "disabled"]
     state_reason: str
     approval_required: bool = False
+    owner: str | None = Field(
+        default=None, description="name of the scheduler key that owns it; null: shared"
+    )
     pacing: Pacing | None = None
     preflight: PreflightOut | None = None
 

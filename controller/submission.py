@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 import media
+from controller import captions, ownership
 from controller.deps import Principal
 from controller.errors import ApiError
-from controller.models import Account, Job, JobEvent, MediaAsset
+from controller.models import Job, JobEvent, MediaAsset
 from controller.schemas import JobIn
 from controller.timezones import to_utc
 
@@ -77,9 +78,10 @@ def create_job(session: Session, body: JobIn, principal: Principal, idem_key: st
     prior = prior_submission(session, principal, idem_key, body)
     if prior is not None:
         return prior
-    account = session.exec(select(Account).where(Account.username == body.account)).first()
+    account = ownership.find(session, principal, body.account)
     if account is None:
         raise ApiError(422, "account_not_found", f"no account {body.account!r}")
+    captions.check(body.kind, body.caption)
     scheduled_utc, tz_name = to_utc(body.scheduled_at, body.timezone)
     media_ids = check_media(session, body.kind, body.media)
     needs_approval = body.approval_required or account.approval_required

@@ -116,6 +116,10 @@ class DeviceAgent:
         for worker in self.workers.values():
             worker.start()
         self.heartbeat_once()
+        for serial, worker in self.workers.items():
+            accounts = [a.username for a in self.farm.accounts_on(serial)]
+            if accounts and self._healthy.get(serial):
+                worker.submit_preflight(accounts)
         beat = threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True)
         beat.start()
         try:

@@ -55,7 +55,10 @@ def appium_bin(root: Path | None = None) -> Path:
 
 
 def _wanted() -> dict[str, str]:
-    return {"appium": f"appium@{APPIUM_MAJOR}", "uiautomator2": f"uiautomator2@{UIAUTOMATOR2_MAJOR}"}
+    return {
+        "appium": f"appium@{APPIUM_MAJOR}",
+        "uiautomator2": f"uiautomator2@{UIAUTOMATOR2_MAJOR}",
+    }
 
 
 def is_installed(root: Path | None = None) -> bool:
@@ -116,7 +119,15 @@ def install(root: Path | None = None, *, timeout: float = 600) -> Path:
         if not (folder / "package.json").exists():
             (folder / "package.json").write_text('{"name": "igfarm-appium", "private": true}\n')
         _run(
-            [npm, "install", "--prefix", str(folder), "--no-audit", "--no-fund", _wanted()["appium"]],
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(folder),
+                "--no-audit",
+                "--no-fund",
+                _wanted()["appium"],
+            ],
             env,
             folder,
             timeout,

@@ -70,6 +70,9 @@ class ControllerClient:
     def complete(self, token: int, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/v1/leases/{token}/complete", json=body)
 
+    def report_preflight(self, username: str, body: dict[str, Any]) -> None:
+        self._call("POST", f"/v1/accounts/{username}/preflight", json=body)
+
     def download(self, url: str, dest: Path) -> None:
         """Stream a media file to `dest` (written to a temp name, then renamed)."""
         tmp = dest.with_name(dest.name + ".part")

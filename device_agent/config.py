@@ -55,6 +55,9 @@ class AccountConfig(Strict):
     password: str | None = Field(default=None, repr=False)
     password_env: str | None = None
     existing_posts: int = Field(default=12, ge=0, description="simulated phones only")
+    # this account's pacing; absent: left as the controller has it, null: farm.yaml's default
+    min_gap_minutes: float | None = Field(default=None, ge=0, le=7 * 24 * 60)
+    daily_cap: int | None = Field(default=None, ge=0, le=1000, description="0 means no cap")
 
     def resolve_password(self) -> str:
         if self.password_env:

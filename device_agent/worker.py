@@ -65,6 +65,12 @@ class DeviceWorker:
         self._busy.set()
         self._queue.put(lease)
 
+    def submit_preflight(self, usernames: list[str]) -> None:
+        """Check the accounts on this phone (logged in, public, 2FA, enough posts) and report
+        each result; runs in the worker's thread like a lease, so it never races a publish."""
+        self._busy.set()
+        self._queue.put({"purpose": "preflight", "accounts": usernames})
+
     def health(self) -> Health:
         try:
             return read_health(self.driver)
@@ -79,12 +85,46 @@ class DeviceWorker:
                 return
             self._busy.set()
             try:
-                self.run(lease)
+                if lease["purpose"] == "preflight":
+                    self.preflight(lease["accounts"])
+                else:
+                    self.run(lease)
             except Exception:
                 log.exception("lease_crashed", device=self.serial, lease=lease.get("token"))
             finally:
                 self.completed += 1
                 self._busy.clear()
+
+    def preflight(self, usernames: list[str]) -> None:
+        for username in usernames:
+            try:
+                result = flows.preflight(self.driver, username)
+            except FlowError as exc:
+                body: dict[str, Any] = {"ok": False, "code": exc.code, "message": exc.message}
+            else:
+                body = {
+                    "ok": result.ok,
+                    "code": result.problems[0] if result.problems else None,
+                    "message": ", ".join(result.problems),
+                    "checks": {
+                        "logged_in": result.logged_in,
+                        "public": None if result.is_private is None else not result.is_private,
+                        "posts": result.post_count,
+                        "two_factor": result.two_factor_enabled,
+                        "challenge": result.challenge_pending,
+                    },
+                }
+            try:
+                self.client.report_preflight(username, body)
+                log.info(
+                    "preflight_reported",
+                    device=self.serial,
+                    account=username,
+                    ok=body["ok"],
+                    code=body.get("code"),
+                )
+            except ControllerError as exc:
+                log.warning("preflight_refused", account=username, status=exc.status, code=exc.code)
 
     # --- one lease -------------------------------------------------------------------------
 

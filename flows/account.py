@@ -24,6 +24,7 @@ CREATION_SCREENS = frozenset(
 )
 FEED_SCREENS = frozenset({"home_feed", "uploading", "upload_failed", "post_view"})
 MAX_BACKS = 8
+FAILED_ROWS_NOTE = "failed_rows_before"  # engine note: failed upload rows before the share
 
 
 def failed_rows(screen: Screen) -> int:
@@ -51,8 +52,12 @@ class EnsureAccount:
     name = "making sure the right account is active"
     tolerates = STALE_DIALOGS
 
-    def __init__(self, username: str) -> None:
+    def __init__(self, username: str, *, count_failed_rows: bool = False) -> None:
         self.username = username
+        # publish: end on the account's own home feed once its failed upload rows are counted
+        # (rows are per account: those of another account say nothing about this one's)
+        self.count_failed_rows = count_failed_rows
+        self.confirmed = False  # the profile showed the right account
         self.switcher_opened = 0
         self.backs = 0
         self.active: str | None = None
@@ -65,6 +70,10 @@ class EnsureAccount:
             self.active = shown
             if shown is not None and same_user(shown, self.username):
                 self.screen = screen
+                self.confirmed = True
+                if self.count_failed_rows and FAILED_ROWS_NOTE not in engine.notes:
+                    if engine.tap_element(screen, "feed_tab"):
+                        return Outcome.CONTINUE
                 return Outcome.DONE
             if self.switcher_opened >= 2:
                 raise engine.fail(
@@ -72,6 +81,7 @@ class EnsureAccount:
                     f"logged in as {shown!r}, could not switch to {self.username!r}",
                 )
             self.switcher_opened += 1
+            engine.notes.pop(FAILED_ROWS_NOTE, None)  # counted on another account's feed
             if not engine.tap_element(screen, "title_chevron", "profile_title"):
                 raise engine.unexpected(screen, "looking for the account switcher")
             return Outcome.CONTINUE
@@ -86,7 +96,10 @@ class EnsureAccount:
             )
         if name in FEED_SCREENS:
             # failed upload rows of earlier jobs stay on the feed: remember how many there are
-            engine.notes.setdefault("failed_rows_before", failed_rows(screen))
+            if name != "post_view":
+                engine.notes.setdefault(FAILED_ROWS_NOTE, failed_rows(screen))
+            if self.confirmed and name != "post_view":
+                return Outcome.DONE
             if name == "post_view" or not engine.tap_element(screen, "profile_tab"):
                 return self._back(engine, screen)
             return Outcome.CONTINUE

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flows.account import STALE_DIALOGS, EnsureAccount, failed_rows
+from flows.account import FAILED_ROWS_NOTE, STALE_DIALOGS, EnsureAccount, failed_rows
 from flows.driver import Driver
 from flows.engine import Engine, Outcome, Screen
 from flows.errors import FlowError
@@ -263,7 +263,7 @@ class AwaitUpload:
         name = screen.name
         if name in ("upload_failed", "uploading", "home_feed", "profile"):
             if self.baseline is None:
-                before = engine.notes.get("failed_rows_before")
+                before = engine.notes.get(FAILED_ROWS_NOTE)
                 if isinstance(before, int):  # counted on the feed before the share
                     self.baseline = before
                 elif uploads_running(screen):  # ours is still running: those are older
@@ -312,7 +312,7 @@ def publish(
         settle_s=settle_s,
         on_point_of_no_return=on_point_of_no_return,
     )
-    engine.run(EnsureAccount(request.username))
+    engine.run(EnsureAccount(request.username, count_failed_rows=True))
     engine.run(Compose(request))
     engine.run(AwaitUpload())
     return engine.stats

@@ -1,5 +1,6 @@
-"""Instagram accounts: ops register them on a device, re-authenticate or disable them; agents
-report preflight results; scheduler services read them."""
+"""Instagram accounts: ops (or a scheduler key, for its own accounts) register them on a device;
+ops re-authenticate, disable and assign them; agents report preflight results. A scheduler key
+sees and edits only its own and the shared accounts (see controller.ownership)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import structlog
 from fastapi import APIRouter, Depends
 from sqlmodel import Session, func, select
 
-from controller import accounts
+from controller import accounts, ownership
 from controller.config import Settings
 from controller.deps import Principal, get_secrets, get_session, get_settings, require
 from controller.errors import ApiError, not_found
@@ -46,6 +47,7 @@ def account_out(session: Session, account: Account, settings: Settings) -> Accou
         state=account.state,  # type: ignore[arg-type]
         state_reason=account.state_reason,
         approval_required=account.approval_required,
+        owner=ownership.owner_name(session, account),
         pacing=Pacing(
             min_gap_minutes=gap_s / 60,
             daily_cap=cap,
@@ -82,10 +84,11 @@ def create_account(
     session: Session = Depends(get_session),
     secrets: SecretBox = Depends(get_secrets),
     settings: Settings = Depends(get_settings),
-    _: Principal = Depends(require("ops")),
+    principal: Principal = Depends(require("scheduler")),
 ) -> AccountOut:
-    """Register an Instagram account on a device. The password is stored encrypted and never
-    returned. A username can be registered once (409 `username_taken`)."""
+    """Register an Instagram account on an existing device. The password is stored encrypted
+    and never returned. A username can be registered once (409 `username_taken`). An account
+    registered with a scheduler key is owned by that key; one registered by ops is shared."""
     zone(body.timezone)
     taken_message = f"account {body.username!r} is already registered (ya pertenece a otra cuenta)"
     if session.exec(select(Account.id).where(Account.username == body.username)).first():
@@ -96,6 +99,7 @@ def create_account(
         password_enc=secrets.encrypt(body.password),
         device_id=device.id or 0,
         timezone=body.timezone,
+        owner_key_id=principal.api_key_id if ownership.restricted(principal) else None,
     )
     session.add(account)
     try:
@@ -110,10 +114,12 @@ def create_account(
 def list_accounts(
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
-    _: Principal = Depends(require("scheduler")),
+    principal: Principal = Depends(require("scheduler")),
 ) -> list[AccountOut]:
-    """Every account with its state, pacing and last preflight (never the password)."""
-    rows = session.exec(select(Account).order_by(Account.username)).all()
+    """Every account the caller may see (a scheduler key: its own and the shared ones) with
+    its state, pacing and last preflight (never the password)."""
+    query = select(Account).where(ownership.visible(principal)).order_by(Account.username)
+    rows = session.exec(query).all()
     return [account_out(session, a, settings) for a in rows]
 
 
@@ -122,10 +128,10 @@ def get_account(
     username: str,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
-    _: Principal = Depends(require("scheduler")),
+    principal: Principal = Depends(require("scheduler")),
 ) -> AccountOut:
     """One account: state and why, pacing in force, last preflight result."""
-    account = session.exec(select(Account).where(Account.username == username)).first()
+    account = ownership.find(session, principal, username)
     if account is None:
         raise not_found("account", username)
     return account_out(session, account, settings)
@@ -137,12 +143,20 @@ def edit_account(
     body: AccountPatch,
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
-    _: Principal = Depends(require("ops")),
+    principal: Principal = Depends(require("scheduler")),
 ) -> AccountOut:
     """Move the account to another device, change its time zone, its pacing (`null` returns to
-    farm.yaml's default) or whether its jobs need approval."""
-    account = _account(session, username)
+    farm.yaml's default) or whether its jobs need approval. Ops also assign its `owner` (a
+    scheduler key's name; `null`: shared)."""
+    account = ownership.find(session, principal, username, lock=True)
+    if account is None:
+        raise not_found("account", username)
     given = body.model_fields_set
+    if "owner" in given:
+        if ownership.restricted(principal):
+            raise ApiError(403, "forbidden", "only ops assign an account's owner")
+        owner = body.owner
+        account.owner_key_id = ownership.resolve_owner(session, owner) if owner else None
     if body.device is not None:
         current = session.get(Device, account.device_id)
         if current is None or current.serial != body.device:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.responses import FileResponse
 from sqlmodel import Session, select
 
-from controller import approvals, lifecycle
+from controller import approvals, captions, lifecycle, ownership
 from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require
 from controller.errors import ApiError, not_found
@@ -95,13 +95,10 @@ def submit_job(
 def get_job(
     job_id: RowId,
     session: Session = Depends(get_session),
-    _: Principal = Depends(require("scheduler")),
+    principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """A job with its full history of events."""
-    job = session.get(Job, job_id)
-    if job is None:
-        raise not_found("job", job_id)
-    return job_out(session, job, with_events=True)
+    return job_out(session, _visible_job(session, principal, job_id), with_events=True)
 
 
 def _encode_cursor(job: Job) -> str:
@@ -123,7 +120,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
 @router.get("", response_model=JobList)
 def list_jobs(
     session: Session = Depends(get_session),
-    _: Principal = Depends(require("scheduler")),
+    principal: Principal = Depends(require("scheduler")),
     state: str | None = None,
     account: str | None = None,
     device: str | None = None,
@@ -132,16 +129,17 @@ def list_jobs(
     cursor: str | None = None,
     limit: int = Query(default=100, ge=1, le=500),
 ) -> JobList:
-    """The calendar: jobs ordered by scheduled time, filtered, cursor-paginated."""
-    query = select(Job)
+    """The calendar: jobs ordered by scheduled time, filtered, cursor-paginated. A scheduler
+    key sees the jobs of its own and the shared accounts."""
+    query = select(Job).join(Account, Account.id == Job.account_id)
+    query = query.where(ownership.visible(principal))
     if state:
         if state not in lifecycle.TRANSITIONS:
             raise ApiError(422, "unknown_state", f"no job state {state!r}")
         query = query.where(Job.state == state)
     if account:
-        query = query.join(Account, Account.id == Job.account_id).where(Account.username == account)
+        query = query.where(Account.username == account)
     if device:
-        query = query.join(Account, Account.id == Job.account_id) if not account else query
         query = query.join(Device, Device.id == Account.device_id).where(Device.serial == device)
     for bound, op in ((since, "ge"), (until, "lt")):
         if bound is not None:
@@ -163,12 +161,18 @@ def list_jobs(
     return JobList(jobs=[job_out(session, j) for j in page], next_cursor=next_cursor)
 
 
-def _locked_job(session: Session, job_id: int) -> Job:
-    """The job row, locked against the dispatcher for the rest of the transaction."""
-    job = session.get(Job, job_id, with_for_update=True)
-    if job is None:
+def _visible_job(session: Session, principal: Principal, job_id: int, lock: bool = False) -> Job:
+    """The job, if it exists and the caller may see its account (else 404 `job_not_found`)."""
+    job = session.get(Job, job_id, with_for_update=lock)
+    account = session.get(Account, job.account_id) if job is not None else None
+    if job is None or account is None or not ownership.sees(principal, account):
         raise not_found("job", job_id)
     return job
+
+
+def _locked_job(session: Session, principal: Principal, job_id: int) -> Job:
+    """The job row, locked against the dispatcher for the rest of the transaction."""
+    return _visible_job(session, principal, job_id, lock=True)
 
 
 def _act(session: Session, job: Job, target: str, principal: Principal, reason: str) -> JobOut:
@@ -192,11 +196,12 @@ def edit_job(
     """Change caption, media, time or fit while the job is not leased (pending_approval,
     scheduled, paused or failed). Editing an approved job that needs approval sends it back
     to pending_approval."""
-    job = _locked_job(session, job_id)
+    job = _locked_job(session, principal, job_id)
     if job.state not in lifecycle.EDITABLE:
         raise ApiError(409, "job_not_editable", f"job {job_id} is {job.state}; it cannot change")
     changed: list[str] = []
     if body.caption is not None and body.caption != job.caption:
+        captions.check(job.kind, body.caption)
         job.caption = body.caption
         changed.append("caption")
     if body.media is not None:
@@ -249,7 +254,7 @@ def approve_job(
 ) -> JobOut:
     """pending_approval → scheduled. If its time already passed, the job is paused instead
     (409 `approval_expired`): edit its time, resume, approve."""
-    job = _locked_job(session, job_id)
+    job = _locked_job(session, principal, job_id)
     approvals.approve(session, job, actor=principal.actor)
     session.commit()
     return job_out(session, job, with_events=True)
@@ -262,7 +267,8 @@ def cancel_job(
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """Cancel a job that is not yet leased (a leased one is out of reach: 409)."""
-    return _act(session, _locked_job(session, job_id), "cancelled", principal, "cancelled by user")
+    job = _locked_job(session, principal, job_id)
+    return _act(session, job, "cancelled", principal, "cancelled by user")
 
 
 @router.post("/{job_id}/pause", response_model=JobOut)
@@ -272,7 +278,8 @@ def pause_job(
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """Hold a scheduled (or pending) job until it is resumed."""
-    return _act(session, _locked_job(session, job_id), "paused", principal, "paused by user")
+    job = _locked_job(session, principal, job_id)
+    return _act(session, job, "paused", principal, "paused by user")
 
 
 @router.post("/{job_id}/resume", response_model=JobOut)
@@ -283,7 +290,7 @@ def resume_job(
 ) -> JobOut:
     """paused → scheduled (a past time becomes "now"). A job that still needs approval goes
     back to pending_approval, which needs a time in the future (409 `reschedule_required`)."""
-    job = _locked_job(session, job_id)
+    job = _locked_job(session, principal, job_id)
     if job.state != "paused":
         raise ApiError(409, "illegal_transition", f"job {job_id} is {job.state}, not paused")
     if job.approval_required and job.approved_at is None:
@@ -304,7 +311,7 @@ def retry_job(
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """failed → scheduled, with a fresh attempt budget."""
-    job = _locked_job(session, job_id)
+    job = _locked_job(session, principal, job_id)
     if job.state != "failed":
         raise ApiError(409, "illegal_transition", f"job {job_id} is {job.state}, not failed")
     job.attempts = 0
@@ -321,12 +328,11 @@ def get_evidence(
     name: str = Path(pattern=r"^\d{1,12}\.(png|xml)$", examples=["42.png"]),
     session: Session = Depends(get_session),
     settings: Settings = Depends(get_settings),
-    _: Principal = Depends(require("scheduler")),
+    principal: Principal = Depends(require("scheduler")),
 ) -> FileResponse:
     """What the phone showed when a lease of this job failed: `<lease>.png` (screenshot) or
     `<lease>.xml` (UI hierarchy). The job's events name the files under `data.evidence`."""
-    if session.get(Job, job_id) is None:
-        raise not_found("job", job_id)
+    _visible_job(session, principal, job_id)
     path = settings.evidence_dir / str(job_id) / name
     if not path.is_file():
         raise not_found("evidence", name)

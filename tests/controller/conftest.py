@@ -118,9 +118,12 @@ class Api:
         kind: str = "feed",
         when: str = "2020-01-01T00:00:00+00:00",
         key: str | None = None,
-        caption: str = "hello",
+        caption: str | None = None,
+        role: str = "scheduler",
     ) -> dict:
-        headers = self.as_("scheduler")
+        if caption is None:
+            caption = "" if kind == "story" else "hello"  # stories carry no caption
+        headers = self.as_(role)
         if key:
             headers["Idempotency-Key"] = key
         r = self.client.post(
@@ -158,4 +161,5 @@ def api(settings: Settings) -> Iterator[Api]:
             role: create_api_key(engine, role, f"test-{role}")
             for role in ("ops", "scheduler", "agent")
         }
+        keys["scheduler_b"] = create_api_key(engine, "scheduler", "test-scheduler-b")
         yield Api(client, keys)

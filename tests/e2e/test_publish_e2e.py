@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from controller.runtime import LocalFarm
-from device_agent.config import FarmConfig
+from device_agent.config import AccountConfig, FarmConfig
 from tests.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.slow
@@ -92,3 +92,32 @@ def test_jobs_publish_once_each_on_the_right_profiles(local_farm: LocalFarm) -> 
         expected = sorted(c for _, a, c in submitted if a == username)
         assert sorted(p.caption for p in posts) == expected
         assert all(p.kind == "feed" and p.item_count == 1 for p in posts)
+
+
+def test_preflight_results_reach_the_controller_and_hold_unfit_accounts(tmp_path: Path) -> None:
+    config = _farm()
+    config.accounts.append(
+        AccountConfig(username="e2e.new", device="e2e-1", password="pw", existing_posts=2)
+    )
+    farm = LocalFarm(config, tmp_path / "var", settings_overrides={"dispatch_interval_s": 0.3})
+    farm.start()
+    try:
+        headers = {"Authorization": f"Bearer {farm.keys['ops']}"}
+        with httpx.Client(base_url=farm.controller.url, headers=headers, timeout=30) as http:
+            deadline = time.monotonic() + 60
+            while True:
+                accounts = {a["username"]: a for a in http.get("/v1/accounts").json()}
+                if all(a["preflight"] for a in accounts.values()):
+                    break
+                assert time.monotonic() < deadline, accounts
+                time.sleep(0.3)
+    finally:
+        farm.stop()
+    fit = accounts["e2e.two"]
+    assert fit["state"] == "active" and fit["preflight"]["ok"] is True
+    assert fit["preflight"]["checks"]["logged_in"] is True
+    assert fit["preflight"]["checks"]["posts"] >= 5
+    unfit = accounts["e2e.new"]
+    assert unfit["preflight"]["ok"] is False
+    assert unfit["preflight"]["code"] == "account_too_few_posts"
+    assert unfit["state"] == "needs_auth" and "account_too_few_posts" in unfit["state_reason"]
