@@ -109,6 +109,7 @@ def up(
     typer.echo(f"controller: {local.controller.url}  (docs: {local.controller.url}/docs)")
     typer.echo(f"scheduler key: {local.keys['scheduler']}")
     typer.echo(f"ops key:       {local.keys['ops']}")
+    typer.echo(f"dashboard:     {local.controller.url}/dashboard#key={local.keys['ops']}")
     typer.echo(f"{len(local.phones)} simulated phones: {', '.join(local.phones)}; Ctrl-C stops")
     try:
         _wait_for_signal()

@@ -16,7 +16,7 @@ import media
 from device_agent.client import ControllerClient, ControllerError
 from device_agent.health import Health, read_health
 from flows.driver import Driver
-from flows.errors import Evidence, FlowError
+from flows.errors import ERROR_KINDS, Evidence, FlowError
 from flows.request import PublishRequest
 
 REMOTE_DIR = "/sdcard/DCIM/igfarm"
@@ -48,7 +48,6 @@ class DeviceWorker:
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._busy = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"device-{serial}", daemon=True)
-        self.completed = 0
 
     @property
     def busy(self) -> bool:
@@ -92,7 +91,6 @@ class DeviceWorker:
             except Exception:
                 log.exception("lease_crashed", device=self.serial, lease=lease.get("token"))
             finally:
-                self.completed += 1
                 self._busy.clear()
 
     def preflight(self, usernames: list[str]) -> None:
@@ -105,7 +103,7 @@ class DeviceWorker:
                 body = {
                     "ok": result.ok,
                     "code": result.problems[0] if result.problems else None,
-                    "message": ", ".join(result.problems),
+                    "message": "; ".join(ERROR_KINDS[p].description for p in result.problems),
                     "checks": {
                         "logged_in": result.logged_in,
                         "public": None if result.is_private is None else not result.is_private,

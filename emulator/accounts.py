@@ -11,13 +11,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 MAX_ACCOUNTS_PER_APP = 5
+STORY_LIFETIME = timedelta(hours=24)
+STORY_PHOTO_SECONDS = 5.0  # how long the story viewer shows a photo before the next item
+STORY_VIDEO_MAX_SECONDS = 60.0  # one story segment of a longer video
 
 
 @dataclass
 class SimAccount:
     """An Instagram account the phone knows.
 
-    `posts` is how many posts the profile already has before the phone publishes anything.
+    `posts` is how many posts the profile already has before the phone publishes anything;
+    `stories` how many story items it posted in the last hours (photos, 2 h apart, the newest
+    1 h old), still visible for 24 h.
     `logged_in` accounts are in the app's account switcher from the start (up to five);
     the others can log in through the login screen with `password`.
     """
@@ -27,6 +32,7 @@ class SimAccount:
     full_name: str = ""
     private: bool = False
     posts: int = 12
+    stories: int = 0
     followers: int = 1_250
     following: int = 310
     two_factor: bool = False
@@ -79,12 +85,33 @@ class ProfilePost:
 
 
 @dataclass
+class StoryItem:
+    """One item of the account's story (synthetic ones have no `published`)."""
+
+    media_type: str  # "image" | "video"
+    posted_at: datetime
+    duration: float | None = None  # video seconds
+    published: PublishedPost | None = None
+
+    @property
+    def view_seconds(self) -> float:
+        """How long the story viewer shows it before moving on by itself."""
+        if self.media_type == "video" and self.duration:
+            return min(self.duration, STORY_VIDEO_MAX_SECONDS)
+        return STORY_PHOTO_SECONDS
+
+
+@dataclass
 class AccountState:
     """What the app knows of one account while the phone runs."""
 
     account: SimAccount
     profile: list[ProfilePost] = field(default_factory=list)  # newest first
-    story_active: bool = False
+    stories: list[StoryItem] = field(default_factory=list)  # oldest first
+
+    def live_stories(self, now: datetime) -> list[StoryItem]:
+        """Story items still visible (posted less than 24 h ago), oldest first."""
+        return [s for s in self.stories if now - s.posted_at < STORY_LIFETIME]
 
     @classmethod
     def create(cls, account: SimAccount, seed_texts: list[str]) -> AccountState:
@@ -102,4 +129,8 @@ class AccountState:
                     posted_at=now.replace(microsecond=0) - timedelta(days=3 * (i + 1)),
                 )
             )
-        return cls(account=account, profile=history)
+        stories = [
+            StoryItem("image", now.replace(microsecond=0) - timedelta(hours=1 + 2 * i))
+            for i in reversed(range(account.stories))
+        ]
+        return cls(account=account, profile=history, stories=stories)

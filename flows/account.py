@@ -22,6 +22,8 @@ MIN_POSTS = 5
 CREATION_SCREENS = frozenset(
     {"gallery", "edit", "composer", "caption_editor", "destinations", "story_camera", "story_share"}
 )
+# screens an earlier run may have left open: back out of them (discarding a draft)
+BACK_OUT_SCREENS = CREATION_SCREENS | {"story_viewer"}
 FEED_SCREENS = frozenset({"home_feed", "uploading", "upload_failed", "post_view"})
 MAX_BACKS = 8
 FAILED_ROWS_NOTE = "failed_rows_before"  # engine note: failed upload rows before the share
@@ -71,9 +73,9 @@ class EnsureAccount:
             if shown is not None and same_user(shown, self.username):
                 self.screen = screen
                 self.confirmed = True
-                if self.count_failed_rows and FAILED_ROWS_NOTE not in engine.notes:
-                    if engine.tap_element(screen, "feed_tab"):
-                        return Outcome.CONTINUE
+                counted = not self.count_failed_rows or FAILED_ROWS_NOTE in engine.notes
+                if not counted and engine.tap_element(screen, "feed_tab"):
+                    return Outcome.CONTINUE
                 return Outcome.DONE
             if self.switcher_opened >= 2:
                 raise engine.fail(
@@ -103,7 +105,7 @@ class EnsureAccount:
             if name == "post_view" or not engine.tap_element(screen, "profile_tab"):
                 return self._back(engine, screen)
             return Outcome.CONTINUE
-        if name in CREATION_SCREENS:
+        if name in BACK_OUT_SCREENS:
             return self._back(engine, screen)
         raise engine.unexpected(screen, self.name)
 

@@ -80,6 +80,9 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "fr": ["Non sélectionné"],
     },
     "video_word": {"en": ["video"], "es": ["video", "vídeo"], "fr": ["vidéo", "video"]},
+    "photo_word": {"en": ["photo"], "es": ["foto"], "fr": ["photo"]},
+    # the story viewer's timestamp for an item posted seconds ago
+    "just_now": {"en": ["Just now", "now"], "es": ["Justo ahora", "ahora"], "fr": ["À l'instant"]},
     # upload progress
     "posting": {
         "en": ["Posting...", "Finishing up", "Sharing..."],
@@ -321,6 +324,19 @@ _ELEMENTS = [
     el("pending_retry", ids=("row_pending_media_reshare_button",), package=IG),
     el("upload_failed_text", texts=("upload_failed",), match="prefix", package=IG),
     el("no_connection", texts=("no_connection",), package=IG),
+    # -- the story viewer (own story: oldest item first; tap right for the next)
+    el(
+        "story_viewer",
+        ids=("reel_viewer_root", "reel_viewer_progress_bar", "reel_viewer_timestamp"),
+        package=IG,
+    ),
+    el("story_title", ids=("reel_viewer_title",), package=IG),
+    el("story_timestamp", ids=("reel_viewer_timestamp",), package=IG),
+    el("story_media", ids=("reel_viewer_media_container",), package=IG),
+    el("story_header", ids=("reel_viewer_header",), package=IG),
+    el("story_image", ids=("reel_viewer_image_view",), package=IG),
+    el("story_video", ids=("viewer_texture_view", "reel_viewer_video_view"), package=IG),
+    el("own_avatar", ids=("row_profile_header_imageview",), package=IG),
     # -- profile and accounts
     el("profile_tabs", ids=("profile_tab_layout", "profile_tabs_container"), package=IG),
     el("post_count", ids=("row_profile_header_textview_post_count",), package=IG),

@@ -114,6 +114,8 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("allow_access", "interrupt", any_of=("allow_access",), dismiss=("allow_access",)),
     # a spinner in place of the screen: wait (slow network, cold start)
     ScreenSpec("loading", "wait", any_of=("loading",)),
+    # a story viewer is a full-screen activity of its own (no tab bar, no composer)
+    ScreenSpec("story_viewer", any_of=("story_viewer",)),
     # -- the publish path (overlays first)
     ScreenSpec("upload_failed", any_of=("pending_retry", "upload_failed_text", "story_failed")),
     ScreenSpec("uploading", any_of=("pending_row", "story_posting")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from flows.account import CREATION_SCREENS, MAX_BACKS, STALE_DIALOGS, EnsureAccount
+from flows.account import BACK_OUT_SCREENS, MAX_BACKS, STALE_DIALOGS, EnsureAccount
 from flows.driver import Driver
 from flows.engine import Engine, Outcome, Screen
 from flows.hierarchy import Node
@@ -60,7 +60,7 @@ class SettleUploads:
             raise engine.unexpected(screen, self.name)
         if screen.name in ("profile", "post_view") and engine.tap_element(screen, "feed_tab"):
             return Outcome.CONTINUE
-        if screen.name in CREATION_SCREENS or screen.name in ("account_switcher", "post_view"):
+        if screen.name in BACK_OUT_SCREENS or screen.name in ("account_switcher", "post_view"):
             engine.press("back")
             return Outcome.CONTINUE
         raise engine.unexpected(screen, self.name)

@@ -106,6 +106,7 @@ def create_account(
         session.flush()
     except sa.exc.IntegrityError:
         raise ApiError(409, "username_taken", taken_message) from None
+    session.commit()  # now, not after the answer: the next request must see the account
     log.info("account_created", account=account.username, device=device.serial)
     return account_out(session, account, settings)
 
@@ -172,7 +173,7 @@ def edit_account(
     if body.approval_required is not None:
         account.approval_required = body.approval_required
     session.add(account)
-    session.flush()
+    session.commit()
     return account_out(session, account, settings)
 
 
@@ -194,7 +195,7 @@ def reauthenticate(
         session, account, actor=principal.actor, reason=body.reason or "account re-authenticated"
     )
     log.info("account_reauthenticated", account=username, jobs_released=released)
-    session.flush()
+    session.commit()
     return account_out(session, account, settings)
 
 
@@ -209,7 +210,7 @@ def disable_account(
     """Stop publishing for the account; its jobs stay queued. `reauth` enables it again."""
     account = _account(session, username)
     accounts.hold(session, account, "disabled", body.reason or "disabled by ops")
-    session.flush()
+    session.commit()
     return account_out(session, account, settings)
 
 
@@ -241,5 +242,5 @@ def report_preflight(
     if not body.ok and body.code and ERROR_KINDS[body.code].account_level:
         state = "challenge" if body.code == "auth_challenge_required" else "needs_auth"
         accounts.hold(session, account, state, f"preflight: {body.code}: {body.message}")
-    session.flush()
+    session.commit()
     return account_out(session, account, settings)

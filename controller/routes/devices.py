@@ -48,7 +48,7 @@ def put_device(
     device.label = body.label
     device.driver = body.driver
     session.add(device)
-    session.flush()
+    session.commit()  # before the answer: an account can be registered on it at once
     return device_out(session, device)
 
 

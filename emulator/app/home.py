@@ -146,10 +146,10 @@ class HomeScreen(Screen):
             bounds=(21, y + 21, 252, y + 310),
             clickable=True,
             focusable=True,
-            on_tap=lambda: None,
+            on_tap=app.open_own_story,
         )
         avatar = Node(FRAME, "avatar_image_view", bounds=(42, y + 42, 231, y + 231))
-        if own is not None and own.story_active:
+        if own is not None and own.live_stories(app.host.wall_now()):
             avatar.add(Node(FRAME, "reel_ring", bounds=(36, y + 36, 237, y + 237)))
         if posting_story:
             avatar.add(Node(PROGRESS, "reel_upload_progress", bounds=(36, y + 36, 237, y + 237)))

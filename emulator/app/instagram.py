@@ -17,6 +17,7 @@ from emulator.accounts import (
     ProfilePost,
     PublishedPost,
     SimAccount,
+    StoryItem,
 )
 from emulator.app import auth, creation, dialogs, home, profile, reels, stories
 from emulator.app.base import Dialog, Screen, TextField
@@ -178,6 +179,14 @@ class InstagramApp:
         if not isinstance(self.top, creation.GalleryScreen):
             self._replace_creation(creation.GalleryScreen(self))
 
+    def open_own_story(self) -> None:
+        """Tap on the own avatar: the story viewer when a story is live, else the camera."""
+        state = self.account
+        if state is not None and state.live_stories(self.host.wall_now()):
+            self.push(stories.StoryViewerScreen(self, state))
+        else:
+            self.push(stories.StoryCameraScreen(self))
+
     def creation_story(self) -> None:
         if not isinstance(self.top, stories.StoryCameraScreen):
             self._replace_creation(stories.StoryCameraScreen(self))
@@ -229,6 +238,8 @@ class InstagramApp:
         for upload in self.uploads:
             if upload.due(now):
                 self._finish(upload)
+        if isinstance(self.top, stories.StoryViewerScreen):
+            self.top.advance(now)
 
     def settle(self) -> None:
         """Let a fault due on the current screen fire (one at a time, never over a dialog)."""
@@ -350,7 +361,8 @@ class InstagramApp:
         if state is None:
             return
         if upload.kind == "story":
-            state.story_active = True
+            for item in upload.items:
+                state.stories.append(StoryItem(item.kind, now, item.duration, post))
             return
         state.profile.insert(
             0,

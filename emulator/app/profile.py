@@ -127,6 +127,12 @@ class ProfileScreen(Screen):
         nodes.append(tab_bar(self, "profile"))
         return nodes
 
+    def _avatar_tapped(self) -> None:
+        """With a live story the own avatar opens it; without, the app offers nothing here."""
+        state = self.app.account
+        if state is not None and state.live_stories(self.app.host.wall_now()):
+            self.app.open_own_story()
+
     def _grid_desc(self, name: str, post: ProfilePost, row: int, col: int) -> str:
         key = {"feed": "grid_photo", "carousel": "grid_carousel", "reel": "grid_reel"}[post.kind]
         if post.kind == "feed" and post.media_types == ["video"]:
@@ -149,9 +155,9 @@ class ProfileScreen(Screen):
             bounds=(42, y + 30, 283, y + 271),
             clickable=True,
             focusable=True,
-            on_tap=lambda: None,
+            on_tap=self._avatar_tapped,
         )
-        if state.story_active:
+        if state.live_stories(self.app.host.wall_now()):
             avatar.add(Node(FRAME, "reel_ring", bounds=(36, y + 24, 289, y + 277)))
         header.add(avatar)
         stats = [

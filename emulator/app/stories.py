@@ -1,8 +1,11 @@
-"""Story creation: the story camera, its gallery ("Add to story") and the story composer
-that shares to Your story (or Close Friends)."""
+"""Stories: the story camera, its gallery ("Add to story"), the story composer that shares to
+Your story (or Close Friends), and the viewer of the own story."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from emulator.accounts import AccountState, StoryItem
 from emulator.app.base import (
     BAR_BOTTOM,
     BOTTOM,
@@ -18,7 +21,8 @@ from emulator.app.base import (
 from emulator.app.creation import grid
 from emulator.app.dialogs import DiscardDialog
 from emulator.storage import MediaItem
-from emulator.ui import FRAME, LINEAR, Node
+from emulator.texts import Texts
+from emulator.ui import FRAME, IMAGE, LINEAR, TEXT, Node
 
 
 class StoryCameraScreen(Screen):
@@ -160,3 +164,115 @@ class StoryComposerScreen(Screen):
         self.app.share("story", [self.item], "", audience)
         if self.app.top is self:
             self.shared = False
+
+
+def short_age(t: Texts, then: datetime, now: datetime) -> str:
+    """Age as the story viewer's timestamp shows it: 42s, 5m, 3h (es/fr: 42 s, 5 min, 3 h)."""
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return t.fmt("age_s", n=seconds)
+    if seconds < 3600:
+        return t.fmt("age_m", n=seconds // 60)
+    return t.fmt("age_h", n=seconds // 3600)
+
+
+class StoryViewerScreen(Screen):
+    """The own story, oldest item first. A tap on the left third goes back one item, elsewhere
+    on the media to the next; after the last item, or back, the viewer closes. Photos stay
+    5 s, videos their length (60 s at most), then the viewer moves on by itself."""
+
+    name = "story_viewer"
+    activity = "com.instagram.modal.TransparentModalActivity"
+
+    def __init__(self, app, state: AccountState) -> None:
+        super().__init__(app)
+        self.username = state.account.username
+        self.items: list[StoryItem] = state.live_stories(app.host.wall_now())
+        self.index = 0
+        self.shown_at = app.host.now()
+
+    def advance(self, now: float) -> None:
+        """Move on by itself as the item's time runs out (called on every look)."""
+        while self.index < len(self.items):
+            due = self.shown_at + self.items[self.index].view_seconds
+            if now < due:
+                return
+            self.shown_at = due
+            self.index += 1
+        self._close()
+
+    def next_item(self) -> None:
+        self.index += 1
+        self.shown_at = self.app.host.now()
+        if self.index >= len(self.items):
+            self._close()
+
+    def previous_item(self) -> None:
+        self.index = max(0, self.index - 1)
+        self.shown_at = self.app.host.now()
+
+    def _close(self) -> None:
+        if self.app.top is self:
+            self.app.pop()
+
+    def build(self) -> list[Node]:
+        t = self.t
+        if self.index >= len(self.items):
+            return []
+        item = self.items[self.index]
+        age = short_age(t, item.posted_at, self.app.host.wall_now())
+        kind = t["photo_lc"] if item.media_type == "image" else t["video_lc"]
+        root = Node(FRAME, "reel_viewer_root", bounds=(0, 0, W, BOTTOM))
+        media = Node(
+            FRAME,
+            "reel_viewer_media_container",
+            desc=t.fmt("story_by", user=self.username, age=age, type=kind),
+            bounds=(0, TOP, W, 2140),
+        )
+        if item.media_type == "image":
+            media.add(Node(IMAGE, "reel_viewer_image_view", bounds=(0, TOP, W, 2140)))
+        else:
+            media.add(
+                Node("android.view.TextureView", "viewer_texture_view", bounds=(0, TOP, W, 2140))
+            )
+        # touches go to the whole media: left third back, the rest forward
+        media.add(
+            Node(FRAME, bounds=(0, 420, W // 3, 2140), clickable=True, on_tap=self.previous_item)
+        )
+        media.add(Node(FRAME, bounds=(W // 3, 420, W, 2140), clickable=True, on_tap=self.next_item))
+        root.add(media)
+        root.add(Node(FRAME, "reel_viewer_progress_bar", bounds=(0, TOP + 157, W - 41, TOP + 186)))
+        header = Node(
+            LINEAR,
+            "reel_viewer_header",
+            desc=t.fmt("story_header", user=self.username, age=age),
+            bounds=(99, TOP + 185, 914, TOP + 343),
+        )
+        avatar = Node(IMAGE, "reel_viewer_front_avatar", bounds=(120, TOP + 210, 230, TOP + 320))
+        header.add(avatar)
+        texts = Node(LINEAR, "reel_viewer_text_container", bounds=(250, TOP + 230, 900, TOP + 300))
+        texts.add(
+            Node(
+                TEXT,
+                "reel_viewer_title",
+                text=self.username,
+                bounds=(250, TOP + 230, 560, TOP + 300),
+            )
+        )
+        texts.add(
+            Node(TEXT, "reel_viewer_timestamp", text=age, bounds=(580, TOP + 230, 700, TOP + 300))
+        )
+        header.add(texts)
+        root.add(header)
+        root.add(
+            image_view(
+                "header_menu_button",
+                t["more_actions"],
+                (914, TOP + 161, 1039, TOP + 290),
+                on_tap=lambda: None,
+            )
+        )
+        toolbar = Node(LINEAR, "viewer_reel_item_toolbar_container", bounds=(0, 2140, W, BOTTOM))
+        toolbar.add(image_view("", t["activity"], (21, 2170, 200, 2300), on_tap=lambda: None))
+        root.add(toolbar)
+        return [root]

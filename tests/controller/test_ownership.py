@@ -155,7 +155,9 @@ def test_ops_assign_and_clear_the_owner(api: Api) -> None:
     assert _error(set_owner("test-ops"))[:2] == (422, "owner_not_found")
     create_api_key(api.client.app.state.engine, "scheduler", "test-scheduler-b")  # type: ignore[attr-defined]
     assert _error(set_owner("test-scheduler-b"))[:2] == (422, "owner_ambiguous")
-    assert api.client.get("/v1/accounts/shared.shop", headers=api.as_("ops")).json()["owner"] is None
+    assert (
+        api.client.get("/v1/accounts/shared.shop", headers=api.as_("ops")).json()["owner"] is None
+    )
 
 
 def test_a_username_is_registered_once_across_keys(api: Api) -> None:

@@ -1,0 +1,208 @@
+"""The Appium backend against a real Appium server (npm, installed into `.appium/` on first use)
+and the real adb shipped in adbutils' wheel. No phone is attached to CI machines, so this checks
+what ops see then: a clear error naming the phone, the phone listed offline, the agent alive.
+
+The server is skipped only when it cannot be installed at all (no Node.js/npm, registry out of
+reach); any other install or start failure fails the tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from controller.keys import create_api_key
+from controller.runtime import ControllerThread, declare_farm, settings_for
+from device_agent.agent import DeviceAgent
+from device_agent.appium_server import AppiumServer, AppiumUnavailable, install
+from device_agent.config import FarmConfig
+from device_agent.drivers.appium import AppiumDriver, AppiumSessionError, to_uiautomator_xml
+from flows.hierarchy import parse
+from flows.resources import ELEMENTS
+from flows.screens import classify
+from flows.selectors import find
+from tests.conftest import jpeg_bytes
+
+ABSENT = "R58M00ABSENT"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def appium(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    try:
+        install()
+    except AppiumUnavailable as exc:
+        pytest.skip(f"Appium cannot be installed here: {exc}")
+    log = tmp_path_factory.mktemp("appium") / "server.log"
+    started = time.monotonic()
+    with AppiumServer(log_path=log) as server:
+        assert time.monotonic() - started < 30, "Appium took too long to start"
+        yield server
+
+
+# -- the page source, no server needed
+
+
+def test_page_source_becomes_uiautomator_xml_the_flows_read() -> None:
+    source = (FIXTURES / "appium_home_feed.xml").read_text(encoding="utf-8")
+    converted = to_uiautomator_xml(source)
+    assert "<android.widget" not in converted and "<androidx." not in converted
+    assert converted.startswith("<hierarchy")
+
+    ui = parse(converted)
+    assert classify(ui).name == "home_feed"
+    assert ui.top_package == "com.instagram.android"
+    # the same nodes, in the same order, as reading the page source directly
+    direct = parse(source)
+    assert [(n.class_name, n.resource_id, n.text, n.content_desc, n.bounds) for n in ui.nodes] == [
+        (n.class_name, n.resource_id, n.text, n.content_desc, n.bounds) for n in direct.nodes
+    ]
+    tab = find(ui, ELEMENTS["feed_tab"])
+    assert tab is not None
+    assert tab.class_name == "android.widget.FrameLayout"
+    assert tab.clickable and tab.selected
+    assert tab.center == (108, 2266)
+    names = {n.text for n in ui.nodes}
+    assert {"café.lucia", "bakery_&_co", "Your story"} <= names
+    assert any(n.class_name == "androidx.recyclerview.widget.RecyclerView" for n in ui.nodes)
+
+
+# -- a session that cannot be had fails fast and in one line
+
+
+def test_unreachable_server_is_a_one_line_connection_error() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    driver = AppiumDriver(ABSENT, f"http://127.0.0.1:{port}")
+    with pytest.raises(ConnectionError, match=f"{ABSENT}: Appium at .* is unreachable") as info:
+        driver.shell("dumpsys battery")
+    assert "\n" not in str(info.value)
+
+
+def test_silent_server_is_bounded_by_the_command_timeout() -> None:
+    with socket.socket() as sock:  # accepts connections, never answers
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(4)
+        driver = AppiumDriver(
+            ABSENT, f"http://127.0.0.1:{sock.getsockname()[1]}", command_timeout_s=1
+        )
+        started = time.monotonic()
+        with pytest.raises(ConnectionError, match="did not answer in time"):
+            driver.dump_hierarchy()
+        assert time.monotonic() - started < 10
+
+
+# -- the real server
+
+
+@pytest.mark.appium
+def test_server_status_is_ready(appium: AppiumServer) -> None:
+    status = httpx.get(f"{appium.url}/status", timeout=5).json()["value"]
+    assert status["ready"] is True
+    assert status["build"]["version"].split(".")[0] == "3"
+
+
+@pytest.mark.appium
+def test_driver_names_the_missing_device(appium: AppiumServer) -> None:
+    driver = AppiumDriver(ABSENT, appium.url, retry_after_s=60)
+    started = time.monotonic()
+    with pytest.raises(AppiumSessionError) as info:
+        driver.shell("dumpsys battery")
+    # Appium's UiAutomator2 driver waits 20 s for some device to appear before answering
+    assert time.monotonic() - started < 45
+    message = str(info.value)
+    assert isinstance(info.value, ConnectionError)
+    assert message.startswith(f"device {ABSENT} is not attached to adb (Appium at {appium.url}: ")
+    assert "\n" not in message and len(message) < 300
+    # asked again before `retry_after_s`: the same error at once, the server is not asked
+    started = time.monotonic()
+    with pytest.raises(AppiumSessionError, match=f"{ABSENT} is not attached"):
+        driver.dump_hierarchy()
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.appium
+def test_agent_reports_missing_appium_phone_offline_and_keeps_serving(
+    appium: AppiumServer, tmp_path: Path
+) -> None:
+    farm = FarmConfig.model_validate(
+        {
+            "agents": [
+                {
+                    "name": "mixed",
+                    "poll_interval_s": 0.2,
+                    "devices": [
+                        {"serial": ABSENT, "driver": "appium", "appium_url": appium.url},
+                        {"serial": "sim-ok", "driver": "sim"},
+                    ],
+                }
+            ],
+            "accounts": [
+                {"username": "ok.account", "device": "sim-ok", "password": "pw"},
+                {"username": "real.account", "device": ABSENT, "password": "pw"},
+            ],
+        }
+    )
+    controller = ControllerThread(settings_for(farm, tmp_path / "var"))
+    controller.start()
+    stop = threading.Event()
+    try:
+        engine = controller.app.state.engine
+        ops = create_api_key(engine, "ops", "t")
+        declare_farm(controller.url, ops, farm)
+        agent = DeviceAgent(
+            farm,
+            farm.agents[0],
+            api_key=create_api_key(engine, "agent", "t"),
+            work_dir=tmp_path / "agent",
+            controller_url=controller.url,
+        )
+        thread = threading.Thread(target=agent.run, args=(stop,), daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 90
+        while True:
+            devices = httpx.get(
+                f"{controller.url}/v1/devices", headers={"Authorization": f"Bearer {ops}"}
+            ).json()
+            status = {d["serial"]: d["status"] for d in devices}
+            if status.get(ABSENT) == "offline" and status.get("sim-ok") == "idle":
+                break
+            assert time.monotonic() < deadline, status
+            time.sleep(0.3)
+        assert thread.is_alive()
+        # the agent still serves: the simulated phone takes and publishes a job
+        scheduler = create_api_key(engine, "scheduler", "t")
+        with httpx.Client(
+            base_url=controller.url, timeout=30, headers={"Authorization": f"Bearer {scheduler}"}
+        ) as http:
+            upload = http.post("/v1/media", files={"file": ("a.jpg", jpeg_bytes())})
+            assert upload.status_code == 201, upload.text
+            media = upload.json()["id"]
+            jobs = {}
+            for account in ("ok.account", "real.account"):
+                job = http.post(
+                    "/v1/jobs",
+                    json={
+                        "account": account,
+                        "kind": "feed",
+                        "media": [media],
+                        "scheduled_at": "2020-01-01T00:00:00Z",
+                    },
+                )
+                assert job.status_code == 201, job.text
+                jobs[account] = job.json()["id"]
+            deadline = time.monotonic() + 60
+            while http.get(f"/v1/jobs/{jobs['ok.account']}").json()["state"] != "published":
+                assert time.monotonic() < deadline
+                time.sleep(0.3)
+            # the job of the Appium phone's account waits; it is never leased to it
+            assert http.get(f"/v1/jobs/{jobs['real.account']}").json()["state"] == "scheduled"
+        assert thread.is_alive()
+    finally:
+        stop.set()
+        controller.stop()
