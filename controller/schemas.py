@@ -356,6 +356,11 @@ class LeaseOut(BaseModel):
     fit: str
     media: list[LeaseMedia]
     expires_at: datetime
+    since: datetime | None = Field(
+        default=None,
+        description="verify leases: when the publish attempt being checked started; "
+        "a post older than that is not this job's",
+    )
 
 
 class ClaimOut(BaseModel):

@@ -100,6 +100,23 @@ def _run(command: list[str], env: dict[str, str], cwd: Path, timeout: float) -> 
         raise AppiumInstallError(f"`{' '.join(command[:3])}` exit {done.returncode}: {tail}")
 
 
+NODE_MINIMUM = {20: (20, 19), 22: (22, 12)}  # Appium 3: ^20.19 || ^22.12 || >=24
+
+
+def _check_node() -> None:
+    out = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30)
+    try:
+        major, minor = (int(part) for part in out.stdout.strip().lstrip("v").split(".")[:2])
+    except ValueError:
+        raise AppiumUnavailable(f"cannot read the Node.js version: {out.stdout!r}") from None
+    if major >= 24 or (major in NODE_MINIMUM and (major, minor) >= NODE_MINIMUM[major]):
+        return
+    raise AppiumUnavailable(
+        f"Node.js {major}.{minor} is too old for Appium {APPIUM_MAJOR} "
+        "(it needs 20.19+, 22.12+ or 24+)"
+    )
+
+
 def install(root: Path | None = None, *, timeout: float = 600) -> Path:
     """Install Appium and the UiAutomator2 driver into `.appium/` unless already there; return
     the `appium` executable. Raises AppiumUnavailable when Node.js/npm are missing or the
@@ -109,6 +126,7 @@ def install(root: Path | None = None, *, timeout: float = 600) -> Path:
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
         raise AppiumUnavailable("Node.js and npm are needed to install Appium; none on PATH")
+    _check_node()
     folder = appium_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / ".lock").open("w") as lock:
@@ -154,7 +172,7 @@ def install(root: Path | None = None, *, timeout: float = 600) -> Path:
 
 def _android_home(root: Path | None) -> Path:
     """An SDK folder whose platform-tools/adb is adbutils' adb (made once, on demand)."""
-    import adbutils
+    import adbutils  # type: ignore[import-untyped]
 
     sdk = appium_dir(root) / "android-sdk"
     adb = sdk / "platform-tools" / "adb"

@@ -6,6 +6,7 @@ import base64
 import queue
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -249,7 +250,14 @@ class DeviceWorker:
         }
 
     def _verify(self, lease: dict[str, Any]) -> dict[str, Any]:
+        since = datetime.fromisoformat(lease["since"]) if lease.get("since") else None
         found = flows.verify_post(
-            self.driver, lease["account"], lease["marker"], len(lease["media"]), kind=lease["kind"]
+            self.driver,
+            lease["account"],
+            lease["marker"],
+            len(lease["media"]),
+            kind=lease["kind"],
+            since=since,
+            media_types=[item["media_type"] for item in lease["media"]],
         )
         return {"outcome": "verified_published" if found else "verified_absent"}

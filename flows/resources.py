@@ -244,6 +244,55 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "es": ["publicaciones", "publicación"],
         "fr": ["publications", "publication"],
     },
+    # login (flows.login)
+    "username_hint": {
+        "en": ["Phone number, username, or email", "Username, email or mobile number"],
+        "es": [
+            "Teléfono, nombre de usuario o correo electrónico",
+            "Nombre de usuario, correo electrónico o número de móvil",
+        ],
+        "fr": ["Numéro de téléphone, nom d'utilisateur ou adresse e-mail"],
+    },
+    "password_hint": {"en": ["Password"], "es": ["Contraseña"], "fr": ["Mot de passe"]},
+    # the credentials were refused (matched as prefixes: titles and bodies of the dialog)
+    "wrong_password": {
+        "en": [
+            "Incorrect Password",
+            "The password you entered is incorrect",
+            "Sorry, your password was incorrect",
+            "Incorrect Username",
+            "The username you entered doesn't appear to belong to an account",
+        ],
+        "es": [
+            "Contraseña incorrecta",
+            "La contraseña que has introducido no es correcta",
+            "La contraseña que ingresaste es incorrecta",
+            "Nombre de usuario incorrecto",
+        ],
+        "fr": [
+            "Mot de passe incorrect",
+            "Le mot de passe que vous avez entré est incorrect",
+            "Nom d'utilisateur incorrect",
+        ],
+    },
+    "try_again": {
+        "en": ["Try Again", "OK"],
+        "es": ["Volver a intentarlo", "Reintentar", "Aceptar"],
+        "fr": ["Réessayer", "OK"],
+    },
+    "add_account": {
+        "en": ["Add account", "Add Instagram account"],
+        "es": ["Añadir cuenta", "Añadir cuenta de Instagram", "Agregar cuenta"],
+        "fr": ["Ajouter un compte", "Ajouter un compte Instagram"],
+    },
+    "log_into_existing": {
+        "en": ["Log into existing account", "Log in to existing account"],
+        "es": [
+            "Iniciar sesión en una cuenta existente",
+            "Entrar en una cuenta existente",
+        ],
+        "fr": ["Se connecter à un compte existant"],
+    },
 }
 
 
@@ -430,6 +479,11 @@ _ELEMENTS = [
     el("action_blocked", texts=("action_blocked",), match="prefix", package=IG),
     el("rate_limited", texts=("rate_limited",), match="prefix", package=IG),
     el("update_wall", texts=("update_wall",), package=IG),
+    # -- login (flows.login)
+    el("wrong_password", texts=("wrong_password",), match="prefix", package=IG),
+    el("try_again", texts=("try_again",), package=IG),
+    el("add_account", ids=("add_account_button",), texts=("add_account",), package=IG),
+    el("log_into_existing", texts=("log_into_existing",), package=IG),
 ]
 
 ELEMENTS: dict[str, Element] = {e.name: e for e in _ELEMENTS}

@@ -66,6 +66,15 @@ SCREENS: list[ScreenSpec] = [
         any_of=("two_factor_id", "two_factor_text"),
         code="auth_two_factor_enabled",
     ),
+    # "Incorrect Password" over the login form (before `logged_out`, which the form matches);
+    # closed with Try Again after the evidence is taken
+    ScreenSpec(
+        "wrong_password",
+        "failure",
+        any_of=("wrong_password",),
+        code="auth_wrong_password",
+        dismiss=("try_again",),
+    ),
     # "Try Again Later" titles both; the body tells a rate limit from a block, so it goes first
     # dismissed with OK (never "Tell us") after the evidence is taken, so that the next job
     # does not find them; verification tolerates them (it only looks)
@@ -128,6 +137,8 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec(
         "destinations", any_of=("dest_feed", "dest_story", "dest_reel"), none_of=("tab_bar",)
     ),
+    # real builds: "Add account" opens a sheet with "Log into existing account" (flows.login)
+    ScreenSpec("add_account_sheet", any_of=("log_into_existing",)),
     ScreenSpec("account_switcher", any_of=("account_row",)),
     ScreenSpec("profile", any_of=("profile_tabs", "post_count", "profile_header", "private_empty")),
     ScreenSpec("post_view", any_of=("post_caption",), none_of=("title_logo", "reels_tray")),

@@ -56,7 +56,7 @@ def age_floor(text: str) -> timedelta | None:
 
 
 def media_type_of(screen: Screen) -> str | None:
-    """"image" or "video" for the item on screen, from its view or its content-desc."""
+    """The item's media type ("image" / "video"), from its view or words of its content-desc."""
     if screen.has("story_video"):
         return "video"
     if screen.has("story_image"):
@@ -167,4 +167,3 @@ class FindStory:
         assert media is not None
         b = media.bounds
         engine.tap_xy(b.left + (b.right - b.left) * 4 // 5, (b.top + b.bottom) // 2)
-

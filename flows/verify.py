@@ -4,12 +4,13 @@ Waits until no upload is in progress on the home feed (a post still uploading mu
 taken for a lost one), opens the own profile of the account, reads the newest grid cells and,
 when a cell's content-desc cannot answer alone, opens the post: the caption must contain the
 job's marker and the post must have the expected number of items. Stories have no caption
-and no grid cell; for them the only evidence the UI gives is the story ring on the own avatar.
+and no grid cell: `flows.stories` walks the own story viewer instead (owner, age, media type).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from flows.account import BACK_OUT_SCREENS, MAX_BACKS, STALE_DIALOGS, EnsureAccount
 from flows.driver import Driver
@@ -17,6 +18,7 @@ from flows.engine import Engine, Outcome, Screen
 from flows.hierarchy import Node
 from flows.publish import uploads_running
 from flows.selectors import normalize, text_variants
+from flows.stories import FindStory
 
 CAROUSEL_WORDS = {"en": "carousel", "es": "carrusel", "fr": "carrousel"}
 _N_OF_M = re.compile(r"(\d+)\s*(?:/|\w+)\s*(\d+)")
@@ -129,6 +131,8 @@ def verify_post(
     item_count: int,
     *,
     kind: str | None = None,
+    since: datetime | None = None,
+    media_types: list[str] | None = None,
     max_posts: int = 3,
     deadline_s: float = 60,
     step_budget: int = 30,
@@ -136,8 +140,11 @@ def verify_post(
 ) -> bool:
     """True when one of the `max_posts` newest posts of `username` has the marker and count.
 
-    `kind="story"`: stories have no caption; True when the own avatar shows the story ring.
-    Raises FlowError when the phone cannot answer (logged out, challenge, unknown screen…).
+    `kind="story"`: stories have no caption. The own story viewer is walked (oldest item
+    first): True when `item_count` items in a row are the account's, newer than `since` (the
+    publish lease's start; None: any live story, up to 24 h old) and of `media_types` when
+    given. Raises FlowError when the phone cannot answer (logged out, challenge, unknown
+    screen, a story age it cannot read…).
     """
     if not marker and kind != "story":
         raise ValueError("verify_post needs the job's caption marker")
@@ -150,8 +157,9 @@ def verify_post(
         ensure = EnsureAccount(username)
         engine.run(ensure)
     if kind == "story":
-        assert ensure.screen is not None
-        return ensure.screen.has("story_ring")
+        story = FindStory(username, item_count, media_types, since)
+        engine.run(story)
+        return bool(story.found)
     find = FindPost(marker, item_count, max_posts)
     engine.run(find)
     return bool(find.found)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import structlog
 from fastapi import APIRouter, Depends, Request
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from controller import accounts, lifecycle
 from controller import health as health_mod
@@ -136,6 +136,15 @@ def _lease_out(session: Session, lease: Lease, request: Request) -> LeaseOut:
         ).all()
     }
     items = [assets[i] for i in job.media_ids]
+    since = None
+    if lease.purpose == "verify":
+        since = session.exec(
+            select(func.max(Lease.created_at)).where(
+                Lease.job_id == job.id,
+                Lease.purpose == "publish",
+                Lease.point_of_no_return_at.is_not(None),  # type: ignore[union-attr]
+            )
+        ).one()
     return LeaseOut(
         token=lease.token or 0,
         purpose=lease.purpose,  # type: ignore[arg-type]
@@ -155,6 +164,7 @@ def _lease_out(session: Session, lease: Lease, request: Request) -> LeaseOut:
             for a in items
         ],
         expires_at=lease.expires_at,
+        since=since,
     )
 
 

@@ -27,11 +27,18 @@ def _first_line(message: str) -> str:
 
 
 def to_uiautomator_xml(page_source: str) -> str:
-    """Rename Appium's class-named elements to `node` elements with a `class` attribute."""
+    """Rename Appium's class-named elements to `node` elements with a `class` attribute.
+
+    The root becomes uiautomator's bare `<hierarchy rotation=…>`: Appium gives it view-like
+    attributes (`class="hierarchy"`, `index`, `width`, `height`) that would make it read as a
+    view without a package, above the app's windows."""
     root = ET.fromstring(page_source)
     for element in root.iter():
         if element is root:
             element.tag = "hierarchy"
+            rotation = element.attrib.get("rotation", "0")
+            element.attrib.clear()
+            element.set("rotation", rotation)
             continue
         if element.tag != "node":
             element.set("class", element.attrib.get("class", element.tag))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -147,6 +147,8 @@ def test_expiry_after_point_of_no_return_goes_unknown_then_verifies(api: Api) ->
     assert _job(api, ids[0])["state"] == "unknown"
     verify = _claim(api, token, ["sim-01"])[0]
     assert verify["purpose"] == "verify" and verify["job_id"] == ids[0]
+    assert verify["since"] is not None and lease["since"] is None
+    assert datetime.fromisoformat(verify["since"]) <= datetime.fromisoformat(verify["expires_at"])
     r = api.client.post(
         f"/v1/leases/{verify['token']}/complete", json={"outcome": "verified_published"}, headers=h
     )

@@ -192,8 +192,8 @@ def test_auth_required_and_roles_enforced(api: Api) -> None:
     assert r.status_code == 401 and _error(r) == "unauthorized"
     r = api.client.get("/v1/jobs", headers=api.as_("agent"))
     assert r.status_code == 403 and _error(r) == "forbidden"
-    r = api.client.post("/v1/accounts", json={}, headers=api.as_("scheduler"))
-    assert r.status_code == 403
+    r = api.client.post("/v1/accounts/acme.shop/disable", json={}, headers=api.as_("scheduler"))
+    assert r.status_code == 403 and _error(r) == "forbidden"
 
 
 def test_calendar_listing_paginates_in_order(api: Api) -> None:

@@ -6,6 +6,14 @@ from pathlib import Path
 
 import pytest
 
+# `--device SERIAL` / `--account USERNAME` for test_real_device.py (hooks and fixtures)
+from tests.flows.real_device import (  # noqa: F401
+    device_account,
+    device_serial,
+    pytest_addoption,
+    real_driver,
+)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 PNG = b"\x89PNG\r\n\x1a\n fake"
 

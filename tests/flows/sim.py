@@ -46,12 +46,13 @@ def new_phone(
     accounts: list[SimAccount] | None = None,
     start_app: bool = True,
     serial: str = "sim-flows",
+    speed: float = SPEED,
 ) -> SimPhone:
     phone = SimPhone(
         serial,
         locale=locale,
         seed=7,
-        speed=SPEED,
+        speed=speed,
         faults=faults,
         accounts=accounts or [SimAccount(u) for u in USERS],
     )

@@ -1,0 +1,80 @@
+"""The flow suite on a real phone or emulator (QA): skipped unless `--device SERIAL` is given.
+
+    emulator/avd.sh create && emulator/avd.sh boot     # or plug a phone in
+    pytest tests/flows/test_real_device.py --device emulator-5554 --account qa.shop
+
+It publishes a REAL post (a generated image with a unique marker) on `--account`: use a QA
+account. The pushed file is deleted afterwards; the post stays on the profile.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from flows import PublishRequest, preflight, publish, verify_post
+from flows.driver import Driver
+
+REMOTE_DIR = "/sdcard/DCIM/igfarm"
+SCAN = "am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE -d file://{path}"
+SETTLE_S = 0.6  # let animations finish between a tap and the next dump
+
+
+def qa_image(seed: int) -> bytes:
+    """1080×1350 (4:5) JPEG, different every run so the gallery's newest item is this one."""
+    rnd = random.Random(seed)
+    image = Image.new("RGB", (1080, 1350), tuple(rnd.randrange(40, 220) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rnd.randrange(0, 900), rnd.randrange(0, 1150)
+        draw.rectangle((x, y, x + 180, y + 200), fill=tuple(rnd.randrange(256) for _ in range(3)))
+    draw.text((60, 60), f"igfarm QA {seed}", fill=(255, 255, 255))
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def pushed_image(real_driver: Driver, tmp_path: Path) -> Iterator[tuple[str, int]]:
+    stamp = int(time.time())
+    local = tmp_path / f"qa-{stamp}.jpg"
+    local.write_bytes(qa_image(stamp))
+    remote = f"{REMOTE_DIR}/qa-{stamp}.jpg"
+    real_driver.shell(f"mkdir -p {REMOTE_DIR}")
+    real_driver.push_file(str(local), remote)
+    real_driver.shell(SCAN.format(path=remote))
+    yield remote, stamp
+    real_driver.shell(f"rm -f {remote}")
+    real_driver.shell(SCAN.format(path=remote))
+
+
+def test_preflight_on_the_device(real_driver: Driver, device_account: str) -> None:
+    result = preflight(real_driver, device_account)
+    assert result.logged_in and result.active_username, result.problems
+    assert result.ok, f"{device_account}: {result.problems}"
+
+
+def test_publish_a_feed_image_then_verify_it(
+    real_driver: Driver, device_account: str, pushed_image: tuple[str, int]
+) -> None:
+    remote, stamp = pushed_image
+    marker = f"#igqa{stamp}"
+    request = PublishRequest(
+        kind="feed",
+        username=device_account,
+        caption=f"igfarm QA run {marker}",
+        media_types=["image"],
+        remote_paths=[remote],
+        marker=marker,
+    )
+    announced: list[float] = []
+    stats = publish(real_driver, request, lambda: announced.append(time.time()), settle_s=SETTLE_S)
+    assert len(announced) == 1
+    print(f"publish: {stats.dumps} dumps, {stats.taps} taps, screens {stats.screens}")
+    assert verify_post(real_driver, device_account, marker, 1, kind="feed")
