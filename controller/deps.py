@@ -18,6 +18,8 @@ bearer = HTTPBearer(auto_error=False, description="API key, or an agent's token"
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    """One session per request, committed before the response is sent: every route declares
+    it with `scope="function"`, so a client that acts on a 2xx always finds its write."""
     with Session(request.app.state.engine, expire_on_commit=False) as session:
         try:
             yield session
@@ -68,7 +70,7 @@ def require(*roles: str) -> Callable[..., Principal]:
 
     def dependency(
         credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-        session: Session = Depends(get_session),
+        session: Session = Depends(get_session, scope="function"),
     ) -> Principal:
         principal = _principal(credentials, session)
         if principal.role not in allowed:
@@ -80,7 +82,7 @@ def require(*roles: str) -> Callable[..., Principal]:
 
 def require_agent(
     credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
 ) -> Principal:
     """Agent protocol routes: only a registered agent's own token."""
     principal = _principal(credentials, session)

@@ -81,7 +81,7 @@ def _device_with_room(session: Session, serial: str) -> Device:
 @router.post("", status_code=201, response_model=AccountOut)
 def create_account(
     body: AccountIn,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     secrets: SecretBox = Depends(get_secrets),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("scheduler")),
@@ -113,7 +113,7 @@ def create_account(
 
 @router.get("", response_model=list[AccountOut])
 def list_accounts(
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("scheduler")),
 ) -> list[AccountOut]:
@@ -127,7 +127,7 @@ def list_accounts(
 @router.get("/{username}", response_model=AccountOut)
 def get_account(
     username: str,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("scheduler")),
 ) -> AccountOut:
@@ -142,7 +142,7 @@ def get_account(
 def edit_account(
     username: str,
     body: AccountPatch,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("scheduler")),
 ) -> AccountOut:
@@ -181,7 +181,7 @@ def edit_account(
 def reauthenticate(
     username: str,
     body: ReauthIn,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     secrets: SecretBox = Depends(get_secrets),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("ops")),
@@ -203,7 +203,7 @@ def reauthenticate(
 def disable_account(
     username: str,
     body: DisableIn,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     _: Principal = Depends(require("ops")),
 ) -> AccountOut:
@@ -218,7 +218,7 @@ def disable_account(
 def report_preflight(
     username: str,
     body: PreflightIn,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("agent_session")),
 ) -> AccountOut:

@@ -42,7 +42,7 @@ log = structlog.get_logger()
 @router.post("/agents/register", response_model=AgentRegisterOut)
 def register_agent(
     body: AgentRegisterIn,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     _: Principal = Depends(require("agent")),
 ) -> AgentRegisterOut:
@@ -99,7 +99,7 @@ def _own_devices(session: Session, agent_id: int, serials: list[str]) -> dict[st
 @router.post("/agents/heartbeat", response_model=HeartbeatOut)
 def heartbeat(
     body: HeartbeatIn,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require_agent),
 ) -> HeartbeatOut:
@@ -172,7 +172,7 @@ def _lease_out(session: Session, lease: Lease, request: Request) -> LeaseOut:
 def claim(
     body: ClaimIn,
     request: Request,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require_agent),
 ) -> ClaimOut:
@@ -224,7 +224,7 @@ def _bind(session: Session, lease: Lease) -> None:
 def lease_event(
     token: RowId,
     body: LeaseEventIn,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require_agent),
 ) -> None:
@@ -292,7 +292,7 @@ def _store_evidence(settings: Settings, job: Job, token: int, body: CompleteIn) 
 def complete(
     token: RowId,
     body: CompleteIn,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require_agent),
 ) -> CompleteOut:

@@ -59,7 +59,7 @@ async def submit_batch(
     request: Request,
     all_or_nothing: bool = Query(default=False, description="CSV: undo every row on any error"),
     settings: Settings = Depends(get_settings),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
 ) -> BatchOut:
     """Submit up to 500 jobs as JSON (`{"jobs": [...], "all_or_nothing": false}`) or CSV

@@ -36,7 +36,7 @@ def device_out(session: Session, device: Device) -> DeviceOut:
 def put_device(
     serial: str,
     body: DeviceIn,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     _: Principal = Depends(require("ops")),
 ) -> DeviceOut:
     """Declare a device (idempotent). Agents attach themselves to it when they register."""
@@ -54,7 +54,8 @@ def put_device(
 
 @router.get("/devices", response_model=list[DeviceOut])
 def list_devices(
-    session: Session = Depends(get_session), _: Principal = Depends(require("scheduler"))
+    session: Session = Depends(get_session, scope="function"),
+    _: Principal = Depends(require("scheduler")),
 ) -> list[DeviceOut]:
     """Every device with its agent, health and the job it is running."""
     devices = session.exec(select(Device).order_by(Device.serial)).all()

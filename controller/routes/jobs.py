@@ -75,7 +75,7 @@ def job_out(session: Session, job: Job, *, with_events: bool = False) -> JobOut:
 def submit_job(
     body: JobIn,
     response: Response,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
     idempotency_key: str | None = Header(default=None, max_length=200),
 ) -> JobOut:
@@ -94,7 +94,7 @@ def submit_job(
 @router.get("/{job_id}", response_model=JobOut)
 def get_job(
     job_id: RowId,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """A job with its full history of events."""
@@ -119,7 +119,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 @router.get("", response_model=JobList)
 def list_jobs(
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
     state: str | None = None,
     account: str | None = None,
@@ -190,7 +190,7 @@ def _act(session: Session, job: Job, target: str, principal: Principal, reason: 
 def edit_job(
     job_id: RowId,
     body: JobPatch,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """Change caption, media, time or fit while the job is not leased (pending_approval,
@@ -249,7 +249,7 @@ def edit_job(
 @router.post("/{job_id}/approve", response_model=JobOut)
 def approve_job(
     job_id: RowId,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """pending_approval → scheduled. If its time already passed, the job is paused instead
@@ -263,7 +263,7 @@ def approve_job(
 @router.post("/{job_id}/cancel", response_model=JobOut)
 def cancel_job(
     job_id: RowId,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """Cancel a job that is not yet leased (a leased one is out of reach: 409)."""
@@ -274,7 +274,7 @@ def cancel_job(
 @router.post("/{job_id}/pause", response_model=JobOut)
 def pause_job(
     job_id: RowId,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """Hold a scheduled (or pending) job until it is resumed."""
@@ -285,7 +285,7 @@ def pause_job(
 @router.post("/{job_id}/resume", response_model=JobOut)
 def resume_job(
     job_id: RowId,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """paused → scheduled (a past time becomes "now"). A job that still needs approval goes
@@ -307,7 +307,7 @@ def resume_job(
 @router.post("/{job_id}/retry", response_model=JobOut)
 def retry_job(
     job_id: RowId,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """failed → scheduled, with a fresh attempt budget."""
@@ -326,7 +326,7 @@ def retry_job(
 def get_evidence(
     job_id: RowId,
     name: str = Path(pattern=r"^\d{1,12}\.(png|xml)$", examples=["42.png"]),
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("scheduler")),
 ) -> FileResponse:

@@ -42,7 +42,7 @@ def media_out(asset: MediaAsset) -> MediaOut:
 def upload_media(
     file: UploadFile,
     response: Response,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     _: Principal = Depends(require("scheduler")),
 ) -> MediaOut:
@@ -101,7 +101,7 @@ def upload_media(
 @router.get("/{media_id}", response_model=MediaOut)
 def get_media(
     media_id: str,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     _: Principal = Depends(require("scheduler")),
 ) -> MediaOut:
     """What was probed at upload: type, format, size, duration."""
@@ -114,7 +114,7 @@ def get_media(
 @router.get("/{media_id}/content", response_class=FileResponse)
 def download_media(
     media_id: str,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
     _: Principal = Depends(require_agent),
 ) -> FileResponse:

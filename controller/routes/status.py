@@ -24,7 +24,8 @@ def healthz() -> dict[str, str]:
 
 @router.get("/v1/status", response_model=StatusOut)
 def farm_status(
-    session: Session = Depends(get_session), settings: Settings = Depends(get_settings)
+    session: Session = Depends(get_session, scope="function"),
+    settings: Settings = Depends(get_settings),
 ) -> StatusOut:
     """Per kind: last hour's success rate, publish lateness p50/p95 (due → published), queue
     depth; devices online. The status page of the farm."""
@@ -37,7 +38,8 @@ def farm_status(
     responses={200: {"content": {PROMETHEUS_TYPE: {}}, "description": "Prometheus text"}},
 )
 def metrics(
-    session: Session = Depends(get_session), settings: Settings = Depends(get_settings)
+    session: Session = Depends(get_session, scope="function"),
+    settings: Settings = Depends(get_settings),
 ) -> PlainTextResponse:
     """The status figures and counts by state, in the Prometheus text format."""
     return PlainTextResponse(status.prometheus_text(session, settings), media_type=PROMETHEUS_TYPE)

@@ -36,7 +36,7 @@ def _visible(session: Session, webhook_id: int, principal: Principal) -> Webhook
 @router.post("", status_code=201, response_model=WebhookOut)
 def create_webhook(
     body: WebhookIn,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     secrets: SecretBox = Depends(get_secrets),
     principal: Principal = Depends(require("scheduler")),
 ) -> WebhookOut:
@@ -55,7 +55,7 @@ def create_webhook(
 
 @router.get("", response_model=list[WebhookOut])
 def list_webhooks(
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
 ) -> list[WebhookOut]:
     """Subscriptions (without their secrets)."""
@@ -68,7 +68,7 @@ def list_webhooks(
 @router.delete("/{webhook_id}", status_code=204)
 def delete_webhook(
     webhook_id: RowId,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
 ) -> Response:
     """Stop the subscription; its pending deliveries are cancelled, its log is kept."""
@@ -88,7 +88,7 @@ def delete_webhook(
 @router.get("/{webhook_id}/deliveries", response_model=list[DeliveryOut])
 def list_deliveries(
     webhook_id: RowId,
-    session: Session = Depends(get_session),
+    session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
     state: str | None = Query(default=None, pattern="^(pending|delivered|failed|cancelled)$"),
     limit: int = Query(default=100, ge=1, le=500),
