@@ -14,7 +14,7 @@ from datetime import timedelta
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import accounts, lifecycle
+from controller import accounts, lifecycle, logins
 from controller.config import Settings
 from controller.models import Account, Device, Job, Lease
 from controller.timeutil import utcnow
@@ -87,6 +87,9 @@ def lease_for_device(session: Session, device: Device, settings: Settings) -> Le
     ).first()
     if busy is not None or device.agent_id is None:
         return None
+    login = logins.lease_for(session, device, settings)
+    if login is not None:
+        return login
     picked = _next_job_for(session, device, settings)
     if picked is None:
         return None
@@ -153,6 +156,8 @@ def end_lease(
     lease.state = "expired"
     lease.ended_at = utcnow()
     session.add(lease)
+    if lease.job_id is None:  # a login lease: the account still asks for it, so it comes again
+        return
     job = session.get(Job, lease.job_id)
     if job is None or job.lease_token != lease.token:
         return

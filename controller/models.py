@@ -96,6 +96,7 @@ class Account(SQLModel, table=True):
     )
     preflight: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
     preflight_at: datetime | None = _ts(nullable=True)
+    login_requested_at: datetime | None = _ts(nullable=True)
     created_at: datetime = _ts()
 
 
@@ -166,11 +167,13 @@ class JobEvent(SQLModel, table=True):
 
 
 class Lease(SQLModel, table=True):
-    """A job handed to one device of one agent. `token` is the fencing number (monotonic)."""
+    """Work handed to one device of one agent: a job to publish or verify, or an account to
+    log in (`purpose="login"`, no job). `token` is the fencing number (monotonic)."""
 
     __tablename__ = "lease"
     token: int | None = Field(default=None, primary_key=True)
-    job_id: int = Field(foreign_key="job.id", index=True)
+    job_id: int | None = Field(default=None, foreign_key="job.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
     device_id: int = Field(foreign_key="device.id", index=True)
     agent_id: int = Field(foreign_key="agent.id", index=True)
     purpose: str = Field(default="publish", max_length=10)

@@ -130,8 +130,15 @@ class ReauthIn(StrictModel):
         default=None, min_length=1, max_length=200, repr=False, description="a new password"
     )
     reason: str = Field(default="", max_length=300)
+    login: bool = Field(
+        default=False,
+        description="log in on the phone with the stored password first; the account becomes "
+        "active (and its jobs are released) only when that login succeeds",
+    )
 
-    model_config = _example({"password": "new password", "reason": "password reset by the client"})
+    model_config = _example(
+        {"password": "new password", "reason": "password reset by the client", "login": True}
+    )
 
 
 class DisableIn(StrictModel):
@@ -346,8 +353,8 @@ class LeaseMedia(BaseModel):
 
 class LeaseOut(BaseModel):
     token: int
-    purpose: Literal["publish", "verify"]
-    job_id: int
+    purpose: Literal["publish", "verify", "login"]
+    job_id: int | None = Field(description="null for a login lease")
     kind: str
     account: str
     device: str
@@ -361,6 +368,12 @@ class LeaseOut(BaseModel):
         description="verify leases: when the publish attempt being checked started; "
         "a post older than that is not this job's",
     )
+    password: str | None = Field(
+        default=None, description="login leases only: the stored password, for the login flow"
+    )
+
+    def __repr__(self) -> str:
+        return f"LeaseOut(token={self.token}, purpose={self.purpose!r}, job_id={self.job_id})"
 
 
 class ClaimOut(BaseModel):
@@ -381,7 +394,7 @@ class Evidence(StrictModel):
 
 
 class CompleteIn(StrictModel):
-    outcome: Literal["published", "failed", "verified_published", "verified_absent"]
+    outcome: Literal["published", "failed", "verified_published", "verified_absent", "logged_in"]
     error_code: str | None = Field(default=None, max_length=40)
     error_message: str | None = Field(default=None, max_length=500)
     stats: dict[str, Any] = Field(default_factory=dict)
@@ -398,8 +411,8 @@ class CompleteIn(StrictModel):
 
 
 class CompleteOut(BaseModel):
-    job_id: int
-    state: str
+    job_id: int | None = Field(description="null for a login lease")
+    state: str = Field(description="the job's state, or the account's for a login lease")
 
 
 class BatchIn(StrictModel):

@@ -133,7 +133,9 @@ class DeviceWorker:
         bound.info("lease_started", purpose=lease["purpose"], kind=lease["kind"])
         started = time.monotonic()
         try:
-            run = self._verify if lease["purpose"] == "verify" else self._publish
+            run = {"verify": self._verify, "login": self._login}.get(
+                lease["purpose"], self._publish
+            )
             body = run(lease)
         except LeaseLost as exc:
             bound.warning("lease_lost", reason=str(exc))
@@ -248,6 +250,12 @@ class DeviceWorker:
             "outcome": "published",
             "stats": {"dumps": stats.dumps, "taps": stats.taps, "steps": stats.steps},
         }
+
+    def _login(self, lease: dict[str, Any]) -> dict[str, Any]:
+        """Log the account in with the password the lease carries (then forget it)."""
+        password = lease.pop("password", None) or ""
+        stats = flows.login(self.driver, lease["account"], password)
+        return {"outcome": "logged_in", "stats": {"dumps": stats.dumps, "taps": stats.taps}}
 
     def _verify(self, lease: dict[str, Any]) -> dict[str, Any]:
         since = datetime.fromisoformat(lease["since"]) if lease.get("since") else None

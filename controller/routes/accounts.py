@@ -9,7 +9,7 @@ import structlog
 from fastapi import APIRouter, Depends
 from sqlmodel import Session, func, select
 
-from controller import accounts, ownership
+from controller import accounts, logins, ownership
 from controller.config import Settings
 from controller.deps import Principal, get_secrets, get_session, get_settings, require
 from controller.errors import ApiError, not_found
@@ -187,14 +187,23 @@ def reauthenticate(
     principal: Principal = Depends(require("ops")),
 ) -> AccountOut:
     """Ops solved the login problem (new password, challenge passed on the phone, re-enabled):
-    the account is `active` again and its held jobs are released to the dispatcher."""
+    the account is `active` again and its held jobs are released to the dispatcher. With
+    `"login": true` the agent first logs in on the phone with the stored password; the account
+    is released when that succeeds, or held with the login's failure code."""
     account = _account(session, username)
     if body.password is not None:
         account.password_enc = secrets.encrypt(body.password)
-    released = accounts.release(
-        session, account, actor=principal.actor, reason=body.reason or "account re-authenticated"
-    )
-    log.info("account_reauthenticated", account=username, jobs_released=released)
+    if body.login:
+        logins.request(session, account)
+        log.info("account_login_requested", account=username)
+    else:
+        released = accounts.release(
+            session,
+            account,
+            actor=principal.actor,
+            reason=body.reason or "account re-authenticated",
+        )
+        log.info("account_reauthenticated", account=username, jobs_released=released)
     session.commit()
     return account_out(session, account, settings)
 

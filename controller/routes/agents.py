@@ -10,10 +10,17 @@ import structlog
 from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, func, select
 
-from controller import accounts, lifecycle
+from controller import accounts, lifecycle, logins
 from controller import health as health_mod
 from controller.config import Settings
-from controller.deps import Principal, get_session, get_settings, require, require_agent
+from controller.deps import (
+    Principal,
+    get_secrets,
+    get_session,
+    get_settings,
+    require,
+    require_agent,
+)
 from controller.dispatcher import dispatch, end_lease
 from controller.errors import ApiError
 from controller.models import Account, Agent, Device, Job, Lease, MediaAsset
@@ -31,7 +38,7 @@ from controller.schemas import (
     LeaseOut,
     RowId,
 )
-from controller.security import hash_token, new_token
+from controller.security import SecretBox, hash_token, new_token
 from controller.timeutil import utcnow
 from flows.errors import ERROR_KINDS
 
@@ -124,7 +131,24 @@ def heartbeat(
     )
 
 
-def _lease_out(session: Session, lease: Lease, request: Request) -> LeaseOut:
+def _lease_out(session: Session, lease: Lease, request: Request, secrets: SecretBox) -> LeaseOut:
+    if lease.purpose == "login":
+        username, password = logins.password_for(session, lease, secrets)
+        device = session.get(Device, lease.device_id)
+        return LeaseOut(
+            token=lease.token or 0,
+            purpose="login",
+            job_id=None,
+            kind="",
+            account=username,
+            device=device.serial if device else "",
+            caption="",
+            marker="",
+            fit="",
+            media=[],
+            expires_at=lease.expires_at,
+            password=password,
+        )
     job = session.get(Job, lease.job_id)
     assert job is not None
     account = session.get(Account, job.account_id)
@@ -174,6 +198,7 @@ def claim(
     request: Request,
     session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
+    secrets: SecretBox = Depends(get_secrets),
     principal: Principal = Depends(require_agent),
 ) -> ClaimOut:
     """Lease due jobs to the listed idle devices and return every lease not yet handed over."""
@@ -196,9 +221,15 @@ def claim(
     for lease in pending:
         lease.delivered_at = now
         session.add(lease)
-        out.append(_lease_out(session, lease, request))
+        out.append(_lease_out(session, lease, request, secrets))
     session.commit()
     return ClaimOut(leases=out)
+
+
+def _reject_login_lease(session: Session, token: int, why: str) -> None:
+    lease = session.get(Lease, token)
+    if lease is not None and lease.purpose == "login":
+        raise ApiError(422, "login_lease", f"lease {token} is a login lease and {why}")
 
 
 def _live_lease(session: Session, token: int, principal: Principal) -> tuple[Lease, Job]:
@@ -229,6 +260,7 @@ def lease_event(
     principal: Principal = Depends(require_agent),
 ) -> None:
     """Progress from the agent. `point_of_no_return` must be acknowledged before the final tap."""
+    _reject_login_lease(session, token, "takes no progress events")
     lease, job = _live_lease(session, token, principal)
     _bind(session, lease)
     lease.expires_at = utcnow() + timedelta(seconds=settings.lease_ttl_s)
@@ -297,6 +329,13 @@ def complete(
     principal: Principal = Depends(require_agent),
 ) -> CompleteOut:
     """The outcome of a lease. A stale lease (expired, superseded) gets 409 and changes nothing."""
+    login = session.get(Lease, token)
+    if login is not None and login.purpose == "login" and login.agent_id == principal.agent_id:
+        account = logins.complete(
+            session, login, body.outcome, body.error_code, body.error_message, principal.actor
+        )
+        session.commit()
+        return CompleteOut(job_id=None, state=account.state)
     lease, job = _live_lease(session, token, principal)
     _bind(session, lease)
     now = utcnow()

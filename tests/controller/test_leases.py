@@ -291,3 +291,55 @@ def test_agent_restart_ends_its_old_leases_and_heartbeat_cannot_revive_them(api:
     assert _job(api, ids[0])["state"] == "unknown"
     verify = _claim(api, new_token, ["sim-01"])[0]
     assert verify["purpose"] == "verify"
+
+
+def test_reauth_with_login_leases_the_password_once_and_releases_on_success(api: Api) -> None:
+    token, ids = _setup(api, jobs=1)
+    h = _agent_headers(token)
+    lease = _claim(api, token, ["sim-01"])[0]
+    api.client.post(
+        f"/v1/leases/{lease['token']}/complete",
+        json={"outcome": "failed", "error_code": "auth_login_required"},
+        headers=h,
+    )
+    r = api.client.post(
+        "/v1/accounts/acme.shop/reauth",
+        json={"password": "new-secret-pw", "login": True},
+        headers=api.as_("ops"),
+    )
+    assert r.status_code == 200 and r.json()["state"] == "needs_auth"
+    assert "new-secret-pw" not in r.text
+    login = _claim(api, token, ["sim-01"])[0]
+    assert login["purpose"] == "login" and login["job_id"] is None
+    assert login["account"] == "acme.shop" and login["password"] == "new-secret-pw"
+    assert _claim(api, token, ["sim-01"]) == []  # the phone is busy logging in
+    event = api.client.post(
+        f"/v1/leases/{login['token']}/events", json={"type": "started"}, headers=h
+    )
+    assert event.status_code == 422 and event.json()["error"]["code"] == "login_lease"
+    done = api.client.post(
+        f"/v1/leases/{login['token']}/complete", json={"outcome": "logged_in"}, headers=h
+    )
+    assert done.status_code == 200 and done.json() == {"job_id": None, "state": "active"}
+    again = api.client.post(
+        f"/v1/leases/{login['token']}/complete", json={"outcome": "logged_in"}, headers=h
+    )
+    assert again.status_code == 409
+    publish = _claim(api, token, ["sim-01"])[0]
+    assert publish["purpose"] == "publish" and publish["job_id"] == ids[0]
+    assert publish["password"] is None
+
+
+def test_failed_login_keeps_the_account_held_with_the_code(api: Api) -> None:
+    token, _ = _setup(api, jobs=0)
+    api.client.post("/v1/accounts/acme.shop/reauth", json={"login": True}, headers=api.as_("ops"))
+    login = _claim(api, token, ["sim-01"])[0]
+    r = api.client.post(
+        f"/v1/leases/{login['token']}/complete",
+        json={"outcome": "failed", "error_code": "auth_wrong_password"},
+        headers=_agent_headers(token),
+    )
+    assert r.json()["state"] == "needs_auth"
+    account = api.client.get("/v1/accounts/acme.shop", headers=api.as_("ops")).json()
+    assert "auth_wrong_password" in account["state_reason"]
+    assert _claim(api, token, ["sim-01"]) == []  # no new login until ops ask again

@@ -15,6 +15,7 @@ import pytest
 
 from controller.runtime import LocalFarm
 from device_agent.config import FarmConfig
+from emulator.faults import FaultPlan
 from tests.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.slow
@@ -112,3 +113,55 @@ def test_popups_and_crash_still_publish_once(tmp_path: Path) -> None:
     )
     assert job["state"] == "published", job.get("error")
     assert len(_posts(farm)) == 1
+
+
+def test_logged_out_account_is_held_then_logged_in_by_ops_and_publishes(tmp_path: Path) -> None:
+    farm = LocalFarm(_farm([]), tmp_path / "var", settings_overrides={"dispatch_interval_s": 0.3})
+    farm.start()
+    try:
+        phone = farm.phones["f-1"]
+        phone.set_faults(FaultPlan.script(["logged_out"]))  # type: ignore[attr-defined]
+        scheduler = {"Authorization": f"Bearer {farm.keys['scheduler']}"}
+        ops = {"Authorization": f"Bearer {farm.keys['ops']}"}
+        with httpx.Client(base_url=farm.controller.url, timeout=30) as http:
+            media = http.post(
+                "/v1/media", files={"file": ("a.jpg", jpeg_bytes(1080, 1080, 9))}, headers=scheduler
+            ).json()["id"]
+            job = http.post(
+                "/v1/jobs",
+                json={
+                    "account": "fault.shop",
+                    "kind": "feed",
+                    "media": [media],
+                    "caption": "after login",
+                    "scheduled_at": datetime.now(UTC).isoformat(),
+                },
+                headers=scheduler,
+            ).json()
+
+            def account() -> dict:
+                return http.get("/v1/accounts/fault.shop", headers=ops).json()
+
+            deadline = time.monotonic() + 60
+            while account()["state"] == "active":
+                assert time.monotonic() < deadline
+                time.sleep(0.3)
+            held = account()
+            assert held["state"] == "needs_auth" and "auth_login_required" in held["state_reason"]
+            assert (
+                http.get(f"/v1/jobs/{job['id']}", headers=scheduler).json()["state"] == "scheduled"
+            )
+
+            r = http.post("/v1/accounts/fault.shop/reauth", json={"login": True}, headers=ops)
+            assert r.status_code == 200, r.text
+            while (
+                state := http.get(f"/v1/jobs/{job['id']}", headers=scheduler).json()["state"]
+            ) != "published":
+                assert state not in ("failed", "unknown") and time.monotonic() < deadline + 60, (
+                    state
+                )
+                time.sleep(0.3)
+            assert account()["state"] == "active"
+    finally:
+        farm.stop()
+    assert [p.caption for p in _posts(farm)] == ["after login"]
