@@ -211,6 +211,20 @@ def jobs_template() -> None:
     typer.echo(CSV_TEMPLATE, nl=False)
 
 
+def _mount_ops() -> None:
+    from controller import ops_cli
+
+    app.command("status")(ops_cli.status)
+    app.command("devices")(ops_cli.devices)
+    app.add_typer(ops_cli.accounts_app, name="accounts")
+    jobs_app.command("list")(ops_cli.jobs_list)
+    jobs_app.command("show")(ops_cli.jobs_show)
+    jobs_app.command("evidence")(ops_cli.jobs_evidence)
+
+
+_mount_ops()
+
+
 def _mount_optional() -> None:
     try:
         from media.cli import app as media_app
@@ -231,6 +245,7 @@ _mount_optional()
 
 def main() -> None:
     """Entry point: known problems become one `error:` line and a non-zero exit."""
+    from controller.ops_cli import ApiProblem
     from device_agent.client import ControllerError
     from device_agent.config import ConfigError
 
@@ -243,7 +258,7 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except (CliError, ConfigError, ControllerError) as exc:
+    except (CliError, ConfigError, ControllerError, ApiProblem) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
