@@ -17,17 +17,13 @@ from typing import Any
 import httpx
 import pytest
 
-from controller.keys import create_api_key
-from controller.runtime import ControllerThread, declare_farm, settings_for
-from device_agent.agent import DeviceAgent
 from device_agent.appium_server import AppiumServer, AppiumUnavailable, install
-from device_agent.config import FarmConfig
 from device_agent.drivers.appium import AppiumDriver, AppiumSessionError, to_uiautomator_xml
 from flows.hierarchy import parse
 from flows.resources import ELEMENTS
 from flows.screens import classify
 from flows.selectors import find
-from tests.conftest import jpeg_bytes
+from tests.agent.absent_phone import absent_phone_is_offline_and_the_farm_serves
 
 ABSENT = "R58M00ABSENT"
 Attempt = Callable[[], tuple[AppiumDriver, BaseException | None, float]]
@@ -145,82 +141,11 @@ def test_agent_reports_missing_appium_phone_offline_and_keeps_serving(
     absent_attempt: Attempt,  # started now: it runs alongside
     tmp_path: Path,
 ) -> None:
-    farm = FarmConfig.model_validate(
-        {
-            "agents": [
-                {
-                    "name": "mixed",
-                    "poll_interval_s": 0.2,
-                    "devices": [
-                        {"serial": ABSENT, "driver": "appium", "appium_url": appium.url},
-                        {"serial": "sim-ok", "driver": "sim"},
-                    ],
-                }
-            ],
-            "accounts": [
-                {"username": "ok.account", "device": "sim-ok", "password": "pw"},
-                {"username": "real.account", "device": ABSENT, "password": "pw"},
-            ],
-        }
+    absent_phone_is_offline_and_the_farm_serves(
+        tmp_path,
+        {"serial": ABSENT, "driver": "appium", "appium_url": appium.url},
+        offline_within_s=90,
     )
-    controller = ControllerThread(settings_for(farm, tmp_path / "var"))
-    controller.start()
-    stop = threading.Event()
-    try:
-        engine = controller.app.state.engine
-        ops = create_api_key(engine, "ops", "t")
-        declare_farm(controller.url, ops, farm)
-        agent = DeviceAgent(
-            farm,
-            farm.agents[0],
-            api_key=create_api_key(engine, "agent", "t"),
-            work_dir=tmp_path / "agent",
-            controller_url=controller.url,
-        )
-        thread = threading.Thread(target=agent.run, args=(stop,), daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 90
-        while True:
-            devices = httpx.get(
-                f"{controller.url}/v1/devices", headers={"Authorization": f"Bearer {ops}"}
-            ).json()
-            status = {d["serial"]: d["status"] for d in devices}
-            if status.get(ABSENT) == "offline" and status.get("sim-ok") == "idle":
-                break
-            assert time.monotonic() < deadline, status
-            time.sleep(0.3)
-        assert thread.is_alive()
-        # the agent still serves: the simulated phone takes and publishes a job
-        scheduler = create_api_key(engine, "scheduler", "t")
-        with httpx.Client(
-            base_url=controller.url, timeout=30, headers={"Authorization": f"Bearer {scheduler}"}
-        ) as http:
-            upload = http.post("/v1/media", files={"file": ("a.jpg", jpeg_bytes())})
-            assert upload.status_code == 201, upload.text
-            media = upload.json()["id"]
-            jobs = {}
-            for account in ("ok.account", "real.account"):
-                job = http.post(
-                    "/v1/jobs",
-                    json={
-                        "account": account,
-                        "kind": "feed",
-                        "media": [media],
-                        "scheduled_at": "2020-01-01T00:00:00Z",
-                    },
-                )
-                assert job.status_code == 201, job.text
-                jobs[account] = job.json()["id"]
-            deadline = time.monotonic() + 60
-            while http.get(f"/v1/jobs/{jobs['ok.account']}").json()["state"] != "published":
-                assert time.monotonic() < deadline
-                time.sleep(0.3)
-            # the job of the Appium phone's account waits; it is never leased to it
-            assert http.get(f"/v1/jobs/{jobs['real.account']}").json()["state"] == "scheduled"
-        assert thread.is_alive()
-    finally:
-        stop.set()
-        controller.stop()
 
 
 @pytest.mark.appium
