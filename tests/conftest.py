@@ -11,6 +11,23 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("igfarm-real-device", "flows against a real phone or emulator")
+    group.addoption(
+        "--device",
+        metavar="SERIAL",
+        default=None,
+        help="adb serial of a phone/AVD to run tests/flows/test_real_device.py on",
+    )
+    group.addoption(
+        "--account",
+        metavar="USERNAME",
+        default=None,
+        help="Instagram account logged in on --device (a QA account: a real post goes out)",
+    )
+
+
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 

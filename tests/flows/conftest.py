@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-# `--device SERIAL` / `--account USERNAME` for test_real_device.py (hooks and fixtures)
+# fixtures for test_real_device.py; its options `--device` / `--account` are declared in the
+# root tests/conftest.py so that `pytest --device SERIAL` works from anywhere
 from tests.flows.real_device import (  # noqa: F401
     device_account,
     device_serial,
-    pytest_addoption,
     real_driver,
 )
 

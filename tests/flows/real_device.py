@@ -3,9 +3,9 @@
     pytest tests/flows/test_real_device.py --device emulator-5554 --account qa.shop
 
 `--device SERIAL`: the adb serial of an attached phone or AVD with Instagram installed and
-`--account` logged in. Without `--device` the real-device tests are skipped. The hooks are
-re-exported by `tests/flows/conftest.py`, so the options exist whenever pytest is started on
-`tests/flows` or a file in it (pytest reads options only from the conftests it loads first).
+`--account` logged in. Without `--device` the real-device tests are skipped. The options are
+declared in the root `tests/conftest.py`; the fixtures are re-exported by
+`tests/flows/conftest.py`.
 """
 
 from __future__ import annotations
@@ -13,22 +13,6 @@ from __future__ import annotations
 import pytest
 
 from flows.driver import Driver
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("igfarm-real-device", "flows against a real phone or emulator")
-    group.addoption(
-        "--device",
-        metavar="SERIAL",
-        default=None,
-        help="adb serial of a phone/AVD to run tests/flows/test_real_device.py on",
-    )
-    group.addoption(
-        "--account",
-        metavar="USERNAME",
-        default=None,
-        help="Instagram account logged in on --device (a QA account: a real post goes out)",
-    )
 
 
 @pytest.fixture(scope="session")
