@@ -25,3 +25,4 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python bench/flows.py
 	$(VENV)/bin/python bench/media.py
+	$(VENV)/bin/python bench/farm.py
