@@ -23,7 +23,9 @@ def hold(session: Session, account: Account, state: str, reason: str) -> None:
     account.state_reason = reason[:300]
     session.add(account)
     if changed and state in ("needs_auth", "challenge"):
-        webhooks.emit(session, "account.needs_auth", webhooks.account_data(session, account))
+        webhooks.emit(
+            session, "account.needs_auth", webhooks.account_data(session, account), account=account
+        )
 
 
 def release(session: Session, account: Account, *, actor: str, reason: str) -> int:

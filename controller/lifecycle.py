@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from controller import webhooks
 from controller.errors import ApiError
-from controller.models import Job, JobEvent
+from controller.models import Account, Job, JobEvent
 from controller.timeutil import utcnow
 
 TRANSITIONS: dict[str, set[str]] = {
@@ -64,7 +64,8 @@ def move(
     session.add(job)
     session.add(event)
     if target in ANNOUNCED:
-        webhooks.emit(session, f"job.{target}", webhooks.job_data(session, job))
+        account = session.get(Account, job.account_id)
+        webhooks.emit(session, f"job.{target}", webhooks.job_data(session, job), account=account)
     return event
 
 

@@ -26,7 +26,7 @@ import structlog
 from sqlmodel import Session, select
 
 from controller.config import Settings
-from controller.models import Account, Device, Job, Webhook, WebhookDelivery
+from controller.models import Account, ApiKey, Device, Job, Webhook, WebhookDelivery
 from controller.security import SecretBox
 from controller.timeutil import utcnow
 
@@ -54,14 +54,28 @@ def verify(secret: str, header: str, body: bytes, *, tolerance_s: float = 300) -
     return hmac.compare_digest(sign(secret, timestamp, body), header)
 
 
-def emit(session: Session, event: str, data: dict[str, Any]) -> int:
-    """Queue `event` for every active subscription to it; the caller's commit makes it real."""
+def _hears(session: Session, hook: Webhook, account: Account | None) -> bool:
+    """A scheduler's subscription hears about its own and shared accounts only (another key's
+    account must look as if it did not exist); ops' subscriptions hear everything."""
+    if account is None or account.owner_key_id is None or hook.api_key_id is None:
+        return True
+    if hook.api_key_id == account.owner_key_id:
+        return True
+    key = session.get(ApiKey, hook.api_key_id)
+    return key is not None and key.role == "ops"
+
+
+def emit(
+    session: Session, event: str, data: dict[str, Any], *, account: Account | None = None
+) -> int:
+    """Queue `event` for every active subscription to it that may hear about `account`; the
+    caller's commit makes it real."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     hooks = session.exec(select(Webhook).where(Webhook.active == True)).all()  # noqa: E712
     count = 0
     for hook in hooks:
-        if event in hook.events:
+        if event in hook.events and _hears(session, hook, account):
             session.add(
                 WebhookDelivery(
                     webhook_id=hook.id or 0,

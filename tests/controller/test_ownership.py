@@ -171,3 +171,41 @@ def test_a_username_is_registered_once_across_keys(api: Api) -> None:
     )
     assert _error(r)[:2] == (409, "username_taken")
     assert _usernames(api, B) == []
+
+
+def test_webhooks_hear_only_about_accounts_their_key_may_see(api: Api) -> None:
+    from sqlmodel import Session, select
+
+    from controller import webhooks
+    from controller.models import Account, WebhookDelivery
+
+    _farm(api)
+    hooks = {}
+    for role in (A, B, "ops"):
+        r = api.client.post(
+            "/v1/webhooks",
+            json={"url": "http://127.0.0.1:9/hook", "events": ["account.needs_auth"]},
+            headers=api.as_(role),
+        )
+        assert r.status_code == 201, r.text
+        hooks[role] = r.json()["id"]
+    engine = api.client.app.state.engine  # type: ignore[attr-defined]
+    with Session(engine) as session:
+        for username in ("a.shop", "shared.shop"):
+            account = session.exec(select(Account).where(Account.username == username)).one()
+            webhooks.emit(session, "account.needs_auth", {"account": username}, account=account)
+        session.commit()
+        heard = {
+            role: sorted(
+                d.payload["data"]["account"]
+                for d in session.exec(
+                    select(WebhookDelivery).where(WebhookDelivery.webhook_id == hook)
+                ).all()
+            )
+            for role, hook in hooks.items()
+        }
+    assert heard == {
+        A: ["a.shop", "shared.shop"],
+        B: ["shared.shop"],
+        "ops": ["a.shop", "shared.shop"],
+    }
