@@ -5,19 +5,27 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from sqlmodel import Session, select
 
+from controller import ownership
 from controller.deps import Principal, get_session, require
 from controller.errors import ApiError
-from controller.models import Agent, Device, Lease
+from controller.models import Account, Agent, Device, Job, Lease
 from controller.schemas import DeviceIn, DeviceOut
 
 router = APIRouter(prefix="/v1", tags=["devices"])
 
 
-def device_out(session: Session, device: Device) -> DeviceOut:
+def device_out(session: Session, device: Device, principal: Principal | None = None) -> DeviceOut:
+    """A device as `principal` may see it: a scheduler key is not told the id of a job on
+    another key's account."""
     agent = session.get(Agent, device.agent_id) if device.agent_id else None
     lease = session.exec(
         select(Lease).where(Lease.device_id == device.id, Lease.state == "active")
     ).first()
+    if lease is not None and lease.job_id is not None and principal is not None:
+        job = session.get(Job, lease.job_id)
+        account = session.get(Account, job.account_id) if job else None
+        if account is None or not ownership.sees(principal, account):
+            lease = None
     return DeviceOut(
         serial=device.serial,
         label=device.label,
@@ -55,8 +63,8 @@ def put_device(
 @router.get("/devices", response_model=list[DeviceOut])
 def list_devices(
     session: Session = Depends(get_session, scope="function"),
-    _: Principal = Depends(require("scheduler")),
+    principal: Principal = Depends(require("scheduler")),
 ) -> list[DeviceOut]:
     """Every device with its agent, health and the job it is running."""
     devices = session.exec(select(Device).order_by(Device.serial)).all()
-    return [device_out(session, d) for d in devices]
+    return [device_out(session, d, principal) for d in devices]

@@ -209,3 +209,30 @@ def test_webhooks_hear_only_about_accounts_their_key_may_see(api: Api) -> None:
         B: ["shared.shop"],
         "ops": ["a.shop", "shared.shop"],
     }
+
+
+def test_device_list_hides_the_job_of_another_keys_account(api: Api) -> None:
+    _farm(api)
+    token = api.register_agent()
+    media = api.upload()
+    r = api.client.post(
+        "/v1/jobs",
+        json={
+            "account": "a.shop",
+            "kind": "feed",
+            "media": [media],
+            "scheduled_at": "2020-01-01T00:00:00Z",
+        },
+        headers=api.as_(A),
+    )
+    assert r.status_code == 201, r.text
+    claim = api.client.post(
+        "/v1/agents/claim", json={"idle": ["sim-01"]}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert claim.json()["leases"][0]["job_id"] == r.json()["id"]
+
+    def current(role: str) -> int | None:
+        return api.client.get("/v1/devices", headers=api.as_(role)).json()[0]["current_job_id"]
+
+    assert current(A) == r.json()["id"] and current("ops") == r.json()["id"]
+    assert current(B) is None
