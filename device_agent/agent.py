@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 import structlog
@@ -15,6 +17,7 @@ from device_agent.worker import DeviceWorker
 from flows.driver import Driver
 
 VERSION = "0.1.0"
+HEALTH_TIMEOUT_S = 5.0
 log = structlog.get_logger()
 
 
@@ -54,6 +57,9 @@ class DeviceAgent:
         }
         self.lease_ttl_s = 60.0
         self._healthy: dict[str, bool] = {}
+        self._health_pool = ThreadPoolExecutor(
+            max_workers=max(2, len(self.workers)), thread_name_prefix="health"
+        )
         self._stop = threading.Event()
 
     def _register(self) -> None:
@@ -81,9 +87,16 @@ class DeviceAgent:
         return problem or "idle", report
 
     def heartbeat_once(self) -> None:
+        """Read every phone's health at once, each within HEALTH_TIMEOUT_S: a phone that hangs
+        (an Appium server waiting for a device that is not there) is reported offline without
+        holding up the others or the heartbeat itself."""
+        pending = {s: self._health_pool.submit(self._device_status, s) for s in self.workers}
         devices = []
-        for serial in self.workers:
-            status, report = self._device_status(serial)
+        for serial, future in pending.items():
+            try:
+                status, report = future.result(timeout=HEALTH_TIMEOUT_S)
+            except FutureTimeout:
+                status, report = "offline", {}
             if status != "busy":
                 self._healthy[serial] = status == "idle"
             devices.append({"serial": serial, "status": status, **report})
@@ -137,6 +150,7 @@ class DeviceAgent:
             for worker in self.workers.values():
                 worker.stop()
             beat.join(timeout=5)
+            self._health_pool.shutdown(wait=False, cancel_futures=True)
             self.client.close()
 
     def _register_with_retry(self) -> None:
