@@ -61,8 +61,10 @@ def _run_one_job(tmp_path: Path, script: list[str], until: set[str]) -> tuple[Lo
             ).json()
             deadline = time.monotonic() + 90
             while True:
-                job = http.get(f"/v1/jobs/{job['id']}").json()
+                # the account first: a completion changes both in one transaction, so a job
+                # read after a held account is never older than it
                 account = http.get("/v1/accounts/fault.shop").json()
+                job = http.get(f"/v1/jobs/{job['id']}").json()
                 if job["state"] in until or account["state"] != "active":
                     job["account_state"] = account["state"]
                     break
