@@ -105,7 +105,10 @@ def up(
     configure_logs()
     data_dir = Path(os.environ.get("FARM_DATA_DIR", "var"))
     local = LocalFarm(farm, data_dir, port=port if port is not None else farm.controller.port)
-    local.start()
+    try:
+        local.start()
+    except RuntimeError as exc:
+        raise CliError(str(exc)) from None
     typer.echo(f"controller: {local.controller.url}  (docs: {local.controller.url}/docs)")
     typer.echo(f"scheduler key: {local.keys['scheduler']}")
     typer.echo(f"ops key:       {local.keys['ops']}")

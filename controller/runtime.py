@@ -63,6 +63,11 @@ class ControllerThread:
         return f"http://{self.host}:{self.port}"
 
     def start(self, timeout: float = 30) -> None:
+        with socket.socket() as probe:
+            try:
+                probe.bind((self.host, self.port))
+            except OSError:
+                raise RuntimeError(f"port {self.port} on {self.host} is already in use") from None
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:

@@ -69,3 +69,23 @@ def test_agent_without_key(tmp_path: Path) -> None:
         env=env,
     )
     assert "FARM_AGENT_KEY" in _assert_one_error_line(result)
+
+
+def test_farm_up_on_a_busy_port(tmp_path: Path) -> None:
+    import socket
+
+    root = Path(__file__).resolve().parents[1]
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _run(
+            "up",
+            "--config",
+            str(root / "farm.yaml"),
+            "--port",
+            str(port),
+            cwd=tmp_path,
+            env={"FARM_DATA_DIR": str(tmp_path / "var")},
+        )
+    assert f"port {port} on 127.0.0.1 is already in use" in _assert_one_error_line(result)
