@@ -35,8 +35,8 @@ from flows import (  # noqa: E402
     switch_account,
     verify_post,
 )
+from flows.driver import media_scan_command  # noqa: E402
 
-SCAN = "am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE -d file://{path}"
 POLL_S = 0.02
 SPEED = 40.0
 
@@ -92,7 +92,7 @@ def stage(phone: SimPhone, kind: str, types: list[str], n: int) -> PublishReques
         data = jpeg(n * 10 + i) if media_type == "image" else mp4(n * 10 + i)
         path = f"/sdcard/DCIM/igfarm/bench{n}-{i}.{'jpg' if media_type == 'image' else 'mp4'}"
         phone.push_bytes(data, path)
-        phone.shell(SCAN.format(path=path))
+        phone.shell(media_scan_command(path))
         paths.append(path)
     marker = f"#bench{n}"
     return PublishRequest(

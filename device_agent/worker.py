@@ -16,7 +16,7 @@ import flows
 import media
 from device_agent.client import ControllerClient, ControllerError
 from device_agent.health import Health, read_health
-from flows.driver import Driver
+from flows.driver import Driver, media_scan_command
 from flows.errors import ERROR_KINDS, Evidence, FlowError
 from flows.request import PublishRequest
 
@@ -208,9 +208,7 @@ class DeviceWorker:
             ext = "mp4" if kind == "video" else "jpg"
             remote = f"{REMOTE_DIR}/job{job_id}-{n}.{ext}"
             self.driver.push_file(str(path), remote)
-            self.driver.shell(
-                f"am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE -d file://{remote}"
-            )
+            self.driver.shell(media_scan_command(remote))
             remote_paths.append(remote)
         return remote_paths
 
@@ -218,10 +216,7 @@ class DeviceWorker:
         for remote in remote_paths:
             try:
                 self.driver.shell(f"rm -f {remote}")
-                self.driver.shell(
-                    "am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE "
-                    f"-d file://{remote}"
-                )
+                self.driver.shell(media_scan_command(remote))
             except Exception:
                 log.warning("cleanup_failed", device=self.serial, path=remote)
 

@@ -12,6 +12,11 @@ from typing import Protocol, runtime_checkable
 INSTAGRAM_PACKAGE = "com.instagram.android"
 
 
+def media_scan_command(remote_path: str) -> str:
+    """The shell command that makes the media store (re)index a pushed or removed file."""
+    return f"am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE -d file://{remote_path}"
+
+
 @runtime_checkable
 class Driver(Protocol):
     """A phone as UI automation sees it."""

@@ -11,9 +11,9 @@ from PIL import Image
 from emulator.accounts import SimAccount
 from emulator.faults import FaultPlan
 from emulator.phone import SimPhone
+from flows.driver import media_scan_command
 from flows.request import MediaType, PostKind, PublishRequest
 
-SCAN = "am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE -d file://{path}"
 SPEED = 40.0  # simulated seconds per real second: uploads take ~15–25 ms
 POLL_S = 0.02
 USERS = ["brand_one", "brand_two", "brand_three"]
@@ -92,7 +92,7 @@ def stage(
         ext = "jpg" if media_type == "image" else "mp4"
         path = f"/sdcard/DCIM/igfarm/job{n}-{i + 1}.{ext}"
         phone.push_bytes(data, path)
-        phone.shell(SCAN.format(path=path))
+        phone.shell(media_scan_command(path))
         paths.append(path)
         digests.append(sha(data))
     request = PublishRequest(

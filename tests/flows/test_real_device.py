@@ -19,10 +19,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from flows import PublishRequest, preflight, publish, verify_post
-from flows.driver import Driver
+from flows.driver import Driver, media_scan_command
 
 REMOTE_DIR = "/sdcard/DCIM/igfarm"
-SCAN = "am broadcast -a android.intent.action.MEDIA_SCANNER_SCAN_FILE -d file://{path}"
 SETTLE_S = 0.6  # let animations finish between a tap and the next dump
 
 
@@ -48,10 +47,10 @@ def pushed_image(real_driver: Driver, tmp_path: Path) -> Iterator[tuple[str, int
     remote = f"{REMOTE_DIR}/qa-{stamp}.jpg"
     real_driver.shell(f"mkdir -p {REMOTE_DIR}")
     real_driver.push_file(str(local), remote)
-    real_driver.shell(SCAN.format(path=remote))
+    real_driver.shell(media_scan_command(remote))
     yield remote, stamp
     real_driver.shell(f"rm -f {remote}")
-    real_driver.shell(SCAN.format(path=remote))
+    real_driver.shell(media_scan_command(remote))
 
 
 def test_preflight_on_the_device(real_driver: Driver, device_account: str) -> None:
