@@ -19,6 +19,9 @@ def serve(
     port: int = typer.Option(8701, min=1, max=65535),
     locale: str = typer.Option("en", help="without --config: the phones' language"),
     speed: float = typer.Option(1.0, min=0.01, help="without --config: app speed (2 = faster)"),
+    layout: str = typer.Option(
+        "2025", help='without --config: "2025" (the 2025-26 app) or "legacy" (pre-2025)'
+    ),
 ) -> None:
     """Host simulated phones; an agent reaches one with `sim_url: http://HOST:PORT` in farm.yaml."""
     import uvicorn
@@ -37,6 +40,8 @@ def serve(
             if d.driver == "sim"
         }
     else:
-        served = build_phones(ServeConfig(phones=phones, locale=locale, speed=speed))
+        if layout not in ("2025", "legacy"):
+            raise typer.BadParameter('layout must be "2025" or "legacy"', param_hint="--layout")
+        served = build_phones(ServeConfig(phones=phones, locale=locale, speed=speed, layout=layout))
     typer.echo(f"{len(served)} simulated phones on http://{host}:{port}: {', '.join(served)}")
     uvicorn.run(create_app(served), host=host, port=port, log_level="warning")

@@ -37,9 +37,22 @@ SCREENS = (
     "save_login",
     "two_factor",
     "challenge",
+    "direct",
+    "block",
+    "subscription",
 )
 EVENTS = ("launch", "login", "share", "uploading")
 _CREATION = ("gallery", "story_gallery", "reel_gallery")
+# where the real app shows an account block (Bloks page): on start, on a main tab, when
+# opening create, after Share
+_BLOCK_TRIGGERS = ("launch", "home", "profile", "reels_tab", *_CREATION, "share")
+BLOCKS = (
+    "checkpoint_id_upload",
+    "checkpoint_captcha",
+    "checkpoint_video_selfie",
+    "account_disabled",
+    "account_suspended",
+)
 
 
 @dataclass(frozen=True)
@@ -167,6 +180,73 @@ FAULTS: dict[str, FaultKind] = {
             ("reel_gallery",),
             '"Keep editing your draft?" (Keep editing / Start new video). Keep editing opens '
             "an old draft video instead of the job's media.",
+        ),
+        FaultKind(
+            "popup_reels_promo",
+            "reels_tab",
+            _ANY,
+            'Reels promo bottom sheet (promo_headline, igds_headline_emphasized_headline "Get '
+            'more from your next reel", bb_primary_action_container "Get started"): a paid '
+            "Meta Verified upsell. Get started records a purchase start "
+            "(SimPhone.purchases_started()) and opens the subscription screen; back or a tap "
+            "on the dimmed background (background_dimmer) dismisses it.",
+        ),
+        FaultKind(
+            "popup_rate_app",
+            "home",
+            _ANY,
+            '"Rate Instagram" dialog (appirater_*): Rate Instagram opens the Play Store, '
+            '"Remind me later" and "No, thanks" (appirater_cancel_button) dismiss it.',
+        ),
+        FaultKind(
+            "checkpoint_id_upload",
+            "launch",
+            _BLOCK_TRIGGERS,
+            '"Upload your ID" Bloks page (no ids, in bloks_container) replaces the app for this '
+            "account; nothing gets past it. At share: nothing is published.",
+        ),
+        FaultKind(
+            "checkpoint_captcha",
+            "launch",
+            _BLOCK_TRIGGERS,
+            '"Confirm you\'re human" captcha Bloks page (code field, Next); nothing gets past it.',
+        ),
+        FaultKind(
+            "checkpoint_video_selfie",
+            "launch",
+            _BLOCK_TRIGGERS,
+            '"Confirm you\'re a real person with a video selfie" Bloks page (Start video '
+            "selfie); nothing gets past it.",
+        ),
+        FaultKind(
+            "account_disabled",
+            "launch",
+            _BLOCK_TRIGGERS,
+            '"We disabled your account" Bloks page; Log out logs the account out.',
+        ),
+        FaultKind(
+            "account_suspended",
+            "launch",
+            _BLOCK_TRIGGERS,
+            '"We suspended your account, <name>" Bloks page ("180 days left to appeal…", '
+            "Appeal); nothing gets past it.",
+        ),
+        FaultKind(
+            "layout_share_to_story",
+            "*",
+            _ANY,
+            'The reel composer shows the "Share to" section with a Your story row (toggle, off) '
+            'instead of "Also share on…".',
+            random_ok=False,
+        ),
+        FaultKind(
+            "layout_legacy",
+            "*",
+            _ANY,
+            "From then on the pre-2025 app: Create tab in the tab bar, id-based login form, "
+            "row_profile_header_textview_post_count, footer Share button (as SimPhone("
+            'layout="legacy")).',
+            random_ok=False,
         ),
         FaultKind(
             "layout_alt_ids",

@@ -69,6 +69,7 @@ class SimPhone:
         battery_level: int = 87,
         battery_temperature: float = 28.5,
         charging: bool = True,
+        layout: str = "2025",
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -95,7 +96,8 @@ class SimPhone:
         self._preload_gallery(preloaded_media)
         if accounts is None:
             accounts = [SimAccount(username=_default_username(serial))]
-        self.app = InstagramApp(self, accounts, locale=self.locale)
+        self.layout = layout
+        self.app = InstagramApp(self, accounts, locale=self.locale, layout=layout)
         if media_permission not in ("granted", "ask"):
             raise ValueError('media_permission must be "granted" or "ask"')
         self.app.media_permission = media_permission
@@ -258,6 +260,12 @@ class SimPhone:
         """Store bytes at a path on the phone (what `adb push` does)."""
         with self._lock:
             self.storage.write(remote_path, data, self._file_time())
+
+    def purchases_started(self) -> list[tuple[str, str]]:
+        """(username, product) of every paid upsell the app was told to start (e.g. the
+        Reels promo's "Get started" for Meta Verified): a farm must never do this."""
+        with self._lock:
+            return list(self.app.purchases_started)
 
     def published(self, username: str | None = None) -> list[PublishedPost]:
         """Every post this phone published (for one account, or all), oldest first."""

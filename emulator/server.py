@@ -206,6 +206,7 @@ class ServeConfig:
     fault_probability: float = 0.0
     accounts: dict[str, list[str]] = field(default_factory=dict)
     log_level: str = "info"
+    layout: str = "2025"  # "legacy": the pre-2025 app (Create tab, id-based login)
 
 
 def build_phones(config: ServeConfig) -> dict[str, SimPhone]:
@@ -228,6 +229,7 @@ def build_phones(config: ServeConfig) -> dict[str, SimPhone]:
             faults=faults,
             speed=config.speed,
             latency=config.latency,
+            layout=config.layout,
         )
     return phones
 
@@ -254,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--latency", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--fault-probability", type=float, default=0.0)
+    parser.add_argument("--layout", choices=("2025", "legacy"), default="2025")
     args = parser.parse_args(argv)
     serve(
         ServeConfig(
@@ -265,6 +268,7 @@ def main(argv: list[str] | None = None) -> None:
             latency=args.latency,
             seed=args.seed,
             fault_probability=args.fault_probability,
+            layout=args.layout,
         )
     )
 

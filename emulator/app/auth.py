@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from emulator.app.base import BAR_BOTTOM, BOTTOM, Screen, TextField, W, button, text_view
+from emulator.app.base import BAR_BOTTOM, BOTTOM, TOP, Screen, TextField, W, button, text_view
 from emulator.app.home import HomeScreen
-from emulator.ui import BUTTON, EDIT, FRAME, LINEAR, Node
+from emulator.ui import BUTTON, EDIT, FRAME, IMAGE, LINEAR, VIEW, VIEW_GROUP, Node
 
 LOGIN_ACTIVITY = "com.instagram.nux.activity.SignedOutFragmentActivity"
 CHALLENGE_ACTIVITY = "com.instagram.challenge.activity.ChallengeActivity"
@@ -35,6 +35,8 @@ class LoginScreen(Screen):
         self.password = TextField(hint=app.texts["password_hint"], password=True)
 
     def build(self) -> list[Node]:
+        if not self.app.legacy:
+            return self._build_2025()
         t = self.t
         self.username.hint = t["username_hint"]
         self.password.hint = t["password_hint"]
@@ -69,6 +71,97 @@ class LoginScreen(Screen):
                 lambda: None,
             ),
         ]
+
+    def _build_2025(self) -> list[Node]:
+        """The 2025 Bloks login form (real dump): no resource-ids at all; each field is a
+        clickable ViewGroup with a label View (text and content-desc "Username, email or
+        mobile number" / "Password") and an EditText whose content-desc is the label plus a
+        comma; "Log in" is a Button with content-desc Log in."""
+        t = self.t
+        self.username.hint = ""
+        self.password.hint = ""
+        box = Node(VIEW_GROUP, "", bounds=(48, 542, 1032, 1793), clickable=True)
+        lang = Node(
+            BUTTON,
+            "",
+            desc=t["language"],
+            bounds=(48, 542, 1032, 607),
+            clickable=True,
+            on_tap=lambda: None,
+        )
+        lang.add(
+            Node(VIEW, "", text=t["language"], desc=t["language"], bounds=(398, 542, 625, 607))
+        )
+        box.add(lang)
+        box.add(Node(IMAGE, "", desc=t["instagram_from_meta"], bounds=(48, 607, 1032, 787)))
+        for field, label, y in (
+            (self.username, t["bloks_login_user"], 847),
+            (self.password, t["bloks_login_password"], 1062),
+        ):
+            group = Node(
+                VIEW_GROUP,
+                "",
+                bounds=(48, y, 1032, y + 179),
+                clickable=True,
+                on_tap=lambda f=field: self.app.focus_field(f),
+            )
+            if not field.value:
+                group.add(Node(VIEW, "", text=label, desc=label, bounds=(96, y + 62, 814, y + 118)))
+            edit = field_node(self, "", field, (96, y + 83, 876, y + 142))
+            edit.desc = f"{label},"
+            group.add(edit)
+            box.add(group)
+        log_in = Node(
+            BUTTON,
+            "",
+            desc=t["log_in"],
+            bounds=(48, 1277, 1032, 1409),
+            clickable=True,
+            focusable=True,
+            on_tap=self.submit,
+        )
+        log_in.add(
+            Node(VIEW, "", text=t["log_in"], desc=t["log_in"], bounds=(474, 1312, 607, 1374))
+        )
+        box.add(log_in)
+        forgot = Node(
+            BUTTON,
+            "",
+            desc=t["forgot_password"],
+            bounds=(298, 1445, 782, 1553),
+            clickable=True,
+            on_tap=lambda: None,
+        )
+        forgot.add(
+            Node(
+                VIEW,
+                "",
+                text=t["forgot_password"],
+                desc=t["forgot_password"],
+                bounds=(346, 1462, 734, 1536),
+            )
+        )
+        box.add(forgot)
+        create = Node(
+            BUTTON,
+            "",
+            desc=t["create_account"],
+            bounds=(48, 1553, 1032, 1685),
+            clickable=True,
+            on_tap=lambda: None,
+        )
+        create.add(
+            Node(
+                VIEW,
+                "",
+                text=t["create_account"],
+                desc=t["create_account"],
+                bounds=(324, 1588, 756, 1650),
+            )
+        )
+        box.add(create)
+        box.add(Node(IMAGE, "", desc=t["meta_logo"], bounds=(450, 1745, 630, 1781)))
+        return [box]
 
     def enter_key(self) -> None:
         if self.app.focus is self.password:
@@ -120,12 +213,21 @@ class TwoFactorScreen(Screen):
 
     def build(self) -> list[Node]:
         t = self.t
-        box = Node(LINEAR, "two_factor_container", bounds=(0, BAR_BOTTOM, W, BOTTOM))
-        box.add(text_view("two_factor_title", t["two_factor_title"], (63, 400, 1017, 540)))
-        box.add(text_view("two_factor_body", t["two_factor_body"], (63, 560, 1017, 680)))
-        box.add(field_node(self, "two_factor_code_field", self.code, (63, 740, 1017, 890)))
+        # no real dump of the 2FA prompt: the 2025 layout has no ids (a Bloks page, like the
+        # login form); the `two_factor_*` ids only in the legacy layout
+        old = self.app.legacy
+
+        def rid(name: str) -> str:
+            return name if old else ""
+
+        box = Node(LINEAR, rid("two_factor_container"), bounds=(0, BAR_BOTTOM, W, BOTTOM))
+        box.add(text_view(rid("two_factor_title"), t["two_factor_title"], (63, 400, 1017, 540)))
+        box.add(text_view(rid("two_factor_body"), t["two_factor_body"], (63, 560, 1017, 680)))
+        box.add(field_node(self, rid("two_factor_code_field"), self.code, (63, 740, 1017, 890)))
         box.add(
-            button("two_factor_confirm_button", t["confirm"], (63, 940, 1017, 1070), self.confirm)
+            button(
+                rid("two_factor_confirm_button"), t["confirm"], (63, 940, 1017, 1070), self.confirm
+            )
         )
         return [box]
 
@@ -158,4 +260,105 @@ class SaveLoginScreen(Screen):
 
     def back(self) -> bool:
         self.done()
+        return True
+
+
+BLOCK_ACTIVITY = "com.instagram.bloks.activity.BloksActivity"
+
+
+class BlockScreen(Screen):
+    """An account block as the real app shows it (2025-12 dumps): a Bloks page in
+    `bloks_container`, without resource-ids; the words are in text and content-desc of
+    View nodes, actions are Buttons with a content-desc. Nothing in the app is reachable
+    while it stands; back sends the app to the background."""
+
+    name = "block"
+    activity = BLOCK_ACTIVITY
+
+    def __init__(self, app, kind: str) -> None:
+        super().__init__(app)
+        self.kind = kind
+        self.code = TextField(hint=app.texts["captcha_hint"])
+
+    def build(self) -> list[Node]:
+        t = self.t
+        user = self.app.current or ""
+        state = self.app.account
+        name = (state.account.full_name.split() or [user])[0] if state is not None else user
+        date = "December 26, 2025"
+        page = Node(FRAME, "bloks_container", bounds=(0, TOP, W, BOTTOM))
+        menu = Node(
+            BUTTON,
+            "",
+            desc=t["menu"],
+            bounds=(954, 85, 1059, 193),
+            clickable=True,
+            on_tap=lambda: None,
+        )
+        menu.add(Node(VIEW, "", text=" ", bounds=(1032, 115, 1040, 165)))
+        page.add(menu)
+        lines: list[tuple[str, bool]]  # (words, also as content-desc)
+        actions: list[tuple[str, object]]
+        if self.kind == "checkpoint_id_upload":
+            lines = [(t["id_title"], True), (t["id_body"], True)]
+            actions = [(t["id_upload"], None), (t["submit"], None)]
+        elif self.kind == "checkpoint_captcha":
+            lines = [(t["captcha_title"], True), (t["captcha_help"], True)]
+            actions = [(t["next"], None)]
+        elif self.kind == "checkpoint_video_selfie":
+            lines = [(t["selfie_title"], True), (t["selfie_body"], True)]
+            actions = [(t["selfie_start"], None)]
+        elif self.kind == "account_disabled":
+            lines = [
+                (t["disabled_title"], True),
+                (t.fmt("disabled_body", user=user), True),
+                (t.fmt("disabled_on", date=date), True),
+                (t["why"], False),
+                (t["what_means"], False),
+            ]
+            actions = [(t["log_out"], self.app.log_out_current)]
+        else:
+            lines = [
+                (t.fmt("suspended_title", name=name), True),
+                (t["suspended_days"], True),
+                (t.fmt("suspended_on", date=date), True),
+                (t["why"], False),
+                (t["what_means"], False),
+            ]
+            actions = [(t["appeal"], None)]
+        y = 300
+        for words, with_desc in lines:
+            height = 80 if len(words) < 60 else 60 * (1 + len(words) // 45)
+            page.add(
+                Node(
+                    VIEW,
+                    "",
+                    text=words,
+                    desc=words if with_desc else "",
+                    bounds=(78, y, 1002, y + height),
+                )
+            )
+            y += height + 20
+        if self.kind == "checkpoint_captcha":
+            field = field_node(self, "", self.code, (117, y + 60, 963, y + 110))
+            page.add(field)
+            y += 150
+        y = max(y + 60, 2080 - 140 * (len(actions) - 1))
+        for words, action in actions:
+            b = Node(
+                BUTTON,
+                "",
+                desc=words,
+                bounds=(39, y, 1041, y + 115),
+                clickable=True,
+                focusable=True,
+                on_tap=action or (lambda: None),
+            )
+            b.add(Node(VIEW, "", text=words, bounds=(400, y + 33, 680, y + 83)))
+            page.add(b)
+            y += 140
+        return [page]
+
+    def back(self) -> bool:
+        self.app.host.app_to_background()
         return True

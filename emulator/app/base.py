@@ -31,6 +31,7 @@ TOP = 84
 BAR_BOTTOM = 231
 TAB_TOP = 2190
 BOTTOM = 2337
+SCREEN_BOTTOM = 2400
 MAIN_ACTIVITY = "com.instagram.mainactivity.MainActivity"
 
 
@@ -188,8 +189,11 @@ TABS = ("home", "search", "create", "reels", "profile")
 
 
 def tab_bar(screen: Screen, selected: str) -> Node:
-    """The bottom tab bar: Home, Search, Create, Reels, Profile (ids vary by build)."""
+    """The bottom tab bar. 2025-26 (default): Home · Reels · Message · Search · Profile, no
+    Create tab. Legacy: Home · Search · Create · Reels · Profile (ids vary by build)."""
     app = screen.app
+    if not app.legacy:
+        return _tab_bar_2025(screen, selected)
     alt = app.has("layout_alt_ids")
     top_left_create = app.has("layout_create_top_left")
     bar = Node(LINEAR, "tab_bar", bounds=(0, TAB_TOP, W, BOTTOM))
@@ -220,18 +224,79 @@ def tab_bar(screen: Screen, selected: str) -> Node:
     return bar
 
 
-def destination_selector(screen: Screen, selected: str) -> Node:
-    """POST / STORY / REEL / LIVE at the bottom of the creation screens."""
+def _tab_bar_2025(screen: Screen, selected: str) -> Node:
+    """As the 2025-12 dumps show: five equal FrameLayouts with a content-desc, an ImageView
+    `tab_icon` each, the profile tab's avatar in wrapper › container › `tab_avatar`."""
     app = screen.app
-    row = Node(LINEAR, "cam_dest_selector", bounds=(0, TAB_TOP, W, BOTTOM))
+    bar = Node(LINEAR, "tab_bar", bounds=(0, TAB_TOP, W, BOTTOM))
+    tabs: list[tuple[str, str, Callable[[], None]]] = [
+        ("feed_tab", "home", app.go_home),
+        ("clips_tab", "reels", app.go_reels_tab),
+        ("direct_tab", "message", app.go_direct),
+        ("search_tab", "search", app.go_search),
+        ("profile_tab", "profile", app.go_profile),
+    ]
+    width = W // len(tabs)
+    for i, (rid, key, action) in enumerate(tabs):
+        b = (i * width, TAB_TOP, (i + 1) * width, BOTTOM)
+        on = key == selected
+        tab = Node(
+            FRAME,
+            rid,
+            desc=screen.t[key],
+            bounds=b,
+            clickable=True,
+            focusable=True,
+            selected=on,
+            on_tap=action,
+        )
+        icon = (b[0] + 78, b[1] + 28, b[2] - 78, b[3] - 28)
+        if key == "profile":
+            wrapper = Node("android.view.ViewGroup", "wrapper", bounds=b, selected=on)
+            box = Node(FRAME, "container", bounds=(b[0] + 72, b[1] + 22, b[2] - 72, b[3] - 22))
+            box.add(Node(IMAGE, "tab_avatar", bounds=box.bounds, selected=on))
+            tab.add(wrapper.add(box))
+        else:
+            tab.add(Node(IMAGE, "tab_icon", bounds=icon, selected=on))
+        bar.add(tab)
+    return bar
+
+
+def destination_selector(screen: Screen, selected: str) -> Node:
+    """POST / STORY / REEL at the bottom of the creation galleries. 2025-26: TextViews with
+    text and content-desc in `multi_destination_scroll_view` (no LIVE); legacy: the
+    `cam_dest_selector` row with LIVE."""
+    app = screen.app
     entries = [
         ("cam_dest_feed", "dest_post", "post", app.creation_post),
         ("cam_dest_story", "dest_story", "story", app.creation_story),
         ("cam_dest_clips", "dest_reel", "reel", app.creation_reel),
-        ("cam_dest_live", "dest_live", "live", None),
     ]
+    if not app.legacy:
+        scroll = Node(FRAME, "multi_destination_scroll_view", bounds=(0, 2128, W, SCREEN_BOTTOM))
+        row = Node(LINEAR, "", bounds=(0, 2140, W, 2240))
+        scroll.add(row)
+        x = 468
+        for rid, key, name, action in entries:
+            width = 150 if name != "story" else 174
+            row.add(
+                Node(
+                    TEXT,
+                    rid,
+                    text=screen.t[key],
+                    desc=screen.t[key],
+                    bounds=(x, 2140, x + width, 2236),
+                    clickable=True,
+                    focusable=True,
+                    selected=name == selected,
+                    on_tap=action,
+                )
+            )
+            x += width
+        return scroll
+    row = Node(LINEAR, "cam_dest_selector", bounds=(0, TAB_TOP, W, BOTTOM))
     x = 180
-    for rid, key, name, action in entries:
+    for rid, key, name, action in [*entries, ("cam_dest_live", "dest_live", "live", None)]:
         width = 200
         node = Node(
             TEXT,

@@ -7,8 +7,8 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from emulator.app.base import BOTTOM, Dialog, W, button, image_view, tapper, text_view
-from emulator.ui import FRAME, LINEAR, Node
+from emulator.app.base import BOTTOM, Dialog, Screen, W, button, image_view, tapper, text_view
+from emulator.ui import FRAME, IMAGE, LINEAR, RECYCLER, VIEW, VIEW_GROUP, Node
 
 if TYPE_CHECKING:
     from emulator.app.instagram import InstagramApp
@@ -262,10 +262,17 @@ class AccountSwitcherSheet(Dialog):
     def build(self) -> Node:
         t = self.t
         app = self.app
+        old = app.legacy
+
+        def rid(name: str) -> str:
+            # no real dump of the switcher: the 2025 layout keeps only `row_user_textview`
+            # (GramAddict's table); the rest of the pre-2025 ids only in the legacy layout
+            return name if old or name == "row_user_textview" else ""
+
         rows = len(app.session) + 2
         top = BOTTOM - 200 - rows * 168
         root = Node(FRAME, "bottom_sheet_container_view", bounds=(0, top, W, BOTTOM))
-        lst = Node(LINEAR, "account_switcher_list", bounds=(0, top + 60, W, BOTTOM))
+        lst = Node(LINEAR, rid("account_switcher_list"), bounds=(0, top + 60, W, BOTTOM))
         root.add(
             Node(FRAME, "bottom_sheet_drag_handle_prism", bounds=(480, top + 24, 600, top + 36))
         )
@@ -275,7 +282,7 @@ class AccountSwitcherSheet(Dialog):
             b = (0, y, W, y + 168)
             row = Node(
                 FRAME,
-                "row_user_container_base",
+                rid("row_user_container_base"),
                 bounds=b,
                 clickable=True,
                 focusable=True,
@@ -284,25 +291,30 @@ class AccountSwitcherSheet(Dialog):
             )
             row.add(
                 image_view(
-                    "row_user_imageview",
+                    rid("row_user_imageview"),
                     t.fmt("profile_picture", user=username),
                     (42, y + 21, 168, y + 147),
                 )
             )
             row.add(text_view("row_user_textview", username, (210, y + 50, 800, y + 118)))
             if username == app.current:
-                row.add(image_view("row_user_checkmark", "Selected", (920, y + 50, 1000, y + 118)))
+                row.add(
+                    image_view(rid("row_user_checkmark"), "Selected", (920, y + 50, 1000, y + 118))
+                )
             lst.add(row)
             y += 168
         lst.add(
             text_view(
-                "add_account_button", t["add_account"], (0, y, W, y + 168), on_tap=app.add_account
+                rid("add_account_button"),
+                t["add_account"],
+                (0, y, W, y + 168),
+                on_tap=app.add_account,
             )
         )
         y += 168
         lst.add(
             text_view(
-                "accounts_center_button",
+                rid("accounts_center_button"),
                 t["accounts_center"],
                 (0, y, W, y + 168),
                 on_tap=self.dismiss,
@@ -335,3 +347,243 @@ class OverflowMenu(Dialog):
             lst.add(text_view("menu_option_text", text, (540, y, 1060, y + 130), on_tap=action))
             y += 130
         return root
+
+
+# ---------------------------------------------------------------- 2025-26 sheets and dialogs
+def _bottom_sheet(app: InstagramApp, top: int, on_dimmer: Callable[[], None]) -> tuple[Node, Node]:
+    """The 2025-26 bottom sheet frame: `bottom_sheet_container` with the `background_dimmer`
+    Button (a tap on it closes the sheet) and `layout_container_bottom_sheet` › drag handle.
+    Returns (root, the sheet's column) to fill."""
+    root = Node(FRAME, "bottom_sheet_container", bounds=(0, 84, W, BOTTOM))
+    root.add(
+        Node(
+            "android.widget.Button",
+            "background_dimmer",
+            bounds=(0, 84, W, top),
+            clickable=True,
+            on_tap=on_dimmer,
+        )
+    )
+    holder = Node(
+        FRAME, "layout_container_bottom_sheet", bounds=(0, top, W, BOTTOM), clickable=True
+    )
+    column = Node(VIEW_GROUP, "bottom_sheet_container", bounds=(0, top, W, BOTTOM))
+    handle = Node(FRAME, "bottom_sheet_drag_handle_frame", bounds=(0, top, W, top + 77))
+    handle.add(Node(IMAGE, "bottom_sheet_drag_handle_prism", bounds=(501, top, 579, top + 77)))
+    column.add(handle)
+    holder.add(column)
+    root.add(holder)
+    return root, column
+
+
+class CreateSheet(Dialog):
+    """The profile's "+" (2025-26): "Create" sheet with rows Reel / Edits / Post / Story /
+    Highlight (Buttons with content-desc "Create new reel" …, label TextView `label`). The
+    profile and its tab bar stay underneath."""
+
+    dim = True
+
+    def build(self) -> Node:
+        t = self.t
+        app = self.app
+        rows = [
+            ("create_new_reel", "label_reel", app.open_reel_creation),
+            ("label_edits", "label_edits", None),
+            ("create_new_post", "label_post", app.open_creation),
+            ("create_new_story", "label_story", app.open_story_creation),
+            ("label_highlight", "label_highlight", None),
+        ]
+        row_h = 147
+        top = BOTTOM - 118 - 77 - row_h * len(rows) - 60
+        root, column = _bottom_sheet(app, top, self.dismiss)
+        y = top + 77
+        nav = Node(VIEW_GROUP, "nav_buttons_and_title_container", bounds=(0, y, W, y + 118))
+        nav.add(text_view("title_text_view", t["create_sheet_title"], (272, y, 808, y + 118)))
+        column.add(nav)
+        y += 118
+        column.add(Node(VIEW, "bottom_sheet_nav_bar_divider", bounds=(0, y, W, y + 2)))
+        view = Node(FRAME, "bottom_sheet_container_view", bounds=(0, y, W, BOTTOM))
+        lst = Node(RECYCLER, "recycler_view", bounds=(0, y, W, BOTTOM))
+        for desc_key, label_key, action in rows:
+            on_tap = tapper(self.dismiss, action) if action else (lambda: None)
+            row = Node(
+                "android.widget.Button",
+                "",
+                desc=t[desc_key],
+                bounds=(0, y, W, y + row_h),
+                clickable=True,
+                focusable=True,
+                on_tap=on_tap,
+            )
+            row.add(Node(IMAGE, "image", bounds=(39, y + 40, 98, y + 105)))
+            labels = Node(VIEW_GROUP, "label_container", bounds=(137, y, 1041, y + row_h))
+            wrapper = Node(VIEW_GROUP, "labels_wrapper", bounds=(137, y + 45, 400, y + 100))
+            wrapper.add(text_view("label", t[label_key], (137, y + 45, 400, y + 100)))
+            labels.add(wrapper)
+            labels.add(Node(VIEW, "divider", bounds=(137, y + row_h - 2, 1041, y + row_h)))
+            row.add(labels)
+            lst.add(row)
+            y += row_h
+        view.add(lst)
+        column.add(view)
+        return root
+
+
+class SaveDraftSheet(Dialog):
+    """Back in the reel editor (2025-26): "Save draft?" action sheet: Start over (drops the
+    edit, back to the gallery), Save draft (back to where creation began), Keep editing."""
+
+    def build(self) -> Node:
+        t = self.t
+        top = BOTTOM - 680
+        root, column = _bottom_sheet(self.app, top, self.dismiss)
+        view = Node(FRAME, "bottom_sheet_container_view", bounds=(0, top + 95, W, BOTTOM))
+        sheet_box = Node(LINEAR, "action_sheet_container", bounds=view.bounds)
+        header = Node(FRAME, "action_sheet_simple_header", bounds=(0, top + 95, W, top + 258))
+        header.add(
+            text_view(
+                "action_sheet_header_text_view",
+                t["save_draft_title"],
+                (39, top + 110, 1041, top + 157),
+            )
+        )
+        header.add(
+            text_view(
+                "action_sheet_subheader_text_view",
+                t["save_draft_body"],
+                (39, top + 162, 1041, top + 210),
+            )
+        )
+        sheet_box.add(header)
+        sheet_box.add(
+            Node(VIEW, "action_sheet_header_divider", bounds=(0, top + 256, W, top + 258))
+        )
+        lst = Node(RECYCLER, "recycler_view", bounds=(0, top + 258, W, BOTTOM))
+        y = top + 258
+        for key, action in (
+            ("start_over", self._start_over),
+            ("save_draft", self._save_draft),
+            ("keep_editing", self.dismiss),
+        ):
+            lst.add(button("action_sheet_row_text_view", t[key], (0, y, W, y + 128), action))
+            y += 128
+        sheet_box.add(lst)
+        view.add(sheet_box)
+        column.add(view)
+        return root
+
+    def _start_over(self) -> None:
+        self.dismiss()
+        app = self.app
+        while len(app.stack) > 1 and app.stack[-1].name not in _GALLERY_NAMES:
+            app.stack.pop()
+        app.pop_to(type(app.stack[-1]))
+
+    def _save_draft(self) -> None:
+        self.dismiss()
+        app = self.app
+        while len(app.stack) > 1 and app.stack[-1].name not in ("home", "profile", "reels_tab"):
+            app.stack.pop()
+        app.pop_to(type(app.stack[-1]))
+
+
+_GALLERY_NAMES = ("gallery", "reel_gallery", "story_gallery")
+
+
+class ReelsPromoSheet(Dialog):
+    """Reels promo (2025-12 dumps): "Get more from your next reel", a Meta Verified upsell.
+    Get started starts a purchase (recorded) and opens the subscription screen; back or the
+    dimmed background dismisses it."""
+
+    def build(self) -> Node:
+        t = self.t
+        top = 1202
+        root, column = _bottom_sheet(self.app, top, self.dismiss)
+        view = Node(FRAME, "bottom_sheet_container_view", bounds=(0, top + 95, W, 2082))
+        frame = Node(FRAME, "", bounds=view.bounds)
+        promo = Node(VIEW_GROUP, "promo_headline", bounds=view.bounds)
+        promo.add(Node(IMAGE, "", bounds=(423, top + 181, 658, top + 443)))
+        promo.add(
+            text_view(
+                "igds_headline_emphasized_headline",
+                t["promo_reel_title"],
+                (78, top + 508, 1002, top + 592),
+            )
+        )
+        promo.add(
+            text_view("igds_headline_body", t["promo_reel_body"], (78, top + 613, 1002, top + 750))
+        )
+        view.add(frame.add(promo))
+        column.add(view)
+        bottom = Node(FRAME, "bottom_sheet_button", bounds=(0, 2082, W, BOTTOM))
+        bb = Node(LINEAR, "bottom_button", bounds=bottom.bounds)
+        bb.add(Node(VIEW, "bb_divider", bounds=(0, 2082, W, 2084)))
+        action = Node(
+            "android.widget.Button",
+            "bb_primary_action_container",
+            desc=t["get_started"],
+            bounds=(39, 2117, 1041, 2237),
+            clickable=True,
+            focusable=True,
+            on_tap=tapper(self.dismiss, lambda: self.app.start_purchase("meta_verified")),
+        )
+        action.add(text_view("", t["get_started"], (445, 2152, 635, 2202)))
+        bb.add(action)
+        column.add(bottom.add(bb))
+        return root
+
+
+class RateAppDialog(Dialog):
+    """ "Rate Instagram" (appirater): Rate Instagram opens the Play Store; Remind me later and
+    No, thanks dismiss it."""
+
+    def build(self) -> Node:
+        t = self.t
+        top = 790
+        root = Node(FRAME, "", bounds=(148, top, 932, top + 752))
+        content = Node(FRAME, "android:id/content", bounds=root.bounds)
+        box = Node(FRAME, "alertTitleContainer", bounds=(148, top, 932, top + 157))
+        box.add(
+            text_view("appirater_title_area", t["appirater_title"], (148, top + 43, 580, top + 135))
+        )
+        content.add(box)
+        content.add(Node(VIEW, "divider", bounds=(148, top + 155, 932, top + 157)))
+        content.add(
+            text_view(
+                "appirater_message_area", t["appirater_body"], (148, top + 157, 932, top + 362)
+            )
+        )
+        y = top + 362
+        for rid, key, action in (
+            (
+                "appirater_rate_button",
+                "appirater_title",
+                tapper(self.dismiss, self.app.host.open_play_store),
+            ),
+            ("appirater_rate_later_button", "remind_later", self.dismiss),
+            ("appirater_cancel_button", "no_thanks", self.dismiss),
+        ):
+            content.add(button(rid, t[key], (148, y, 932, y + 130), action))
+            y += 130
+        return root.add(content)
+
+
+class SubscriptionScreen(Screen):
+    """Where "Get started" leads: the Meta Verified subscription offer. Nothing is bought
+    here (the purchase start is already recorded); back leaves it. No real dump exists."""
+
+    name = "subscription"
+
+    def __init__(self, app: InstagramApp, product: str) -> None:
+        super().__init__(app)
+        self.product = product
+
+    def build(self) -> list[Node]:
+        t = self.t
+        box = Node(LINEAR, "bloks_container", bounds=(0, 84, W, BOTTOM))
+        box.add(text_view("", t["meta_verified"], (63, 300, 1017, 400)))
+        box.add(text_view("", t["subscribe_body"], (63, 420, 1017, 560)))
+        box.add(
+            button("", t["subscribe"], (39, 2080, 1041, 2200), lambda: None, desc=t["subscribe"])
+        )
+        return [box]

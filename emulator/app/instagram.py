@@ -22,7 +22,7 @@ from emulator.accounts import (
 from emulator.app import auth, creation, dialogs, home, profile, reels, stories
 from emulator.app.base import Dialog, Screen, TextField
 from emulator.app.uploads import Upload, upload_seconds
-from emulator.faults import Fault
+from emulator.faults import BLOCKS, Fault
 from emulator.storage import MediaItem, MediaStore
 from emulator.texts import Texts
 from emulator.ui import FRAME, LINEAR, PROGRESS, SCREEN_H, SCREEN_W, Node, Window
@@ -35,6 +35,10 @@ VERSION_NAME = "312.1.0.34.111"
 VERSION_CODE = 565_104_233
 
 _GALLERIES = ("gallery", "story_gallery", "reel_gallery")
+LAYOUTS = ("2025", "legacy")
+_MAIN_TABS = ("home", "reels_tab", "search", "direct", "profile")
+# a finished upload's success row / snackbar stays this long (simulated seconds)
+DONE_SHOWN_SECONDS = 4.0
 
 _SEED_CAPTIONS = [
     "Golden hour at the harbour",
@@ -64,7 +68,11 @@ class InstagramApp:
 
     package = PACKAGE
 
-    def __init__(self, host: Host, accounts: list[SimAccount], locale: str = "en") -> None:
+    def __init__(
+        self, host: Host, accounts: list[SimAccount], locale: str = "en", layout: str = "2025"
+    ) -> None:
+        if layout not in LAYOUTS:
+            raise ValueError(f"unknown layout {layout!r}; known: {', '.join(LAYOUTS)}")
         self.host = host
         self.texts = Texts(locale)
         self.accounts: dict[str, AccountState] = {
@@ -75,7 +83,11 @@ class InstagramApp:
         ]
         self.current: str | None = self.session[0] if self.session else None
         self.challenged: set[str] = {a.username for a in accounts if a.challenge and a.logged_in}
-        self.variants: set[str] = set()
+        self.variants: set[str] = {"layout_legacy"} if layout == "legacy" else set()
+        # account -> block fault kind (Bloks checkpoint / disabled / suspended page)
+        self.blocked: dict[str, str] = {}
+        # "purchase started" facts: (username, product) for every paid upsell accepted
+        self.purchases_started: list[tuple[str, str]] = []
         self.media_permission = "granted"
         self.running = False
         self.stack: list[Screen] = []
@@ -93,6 +105,11 @@ class InstagramApp:
     # ------------------------------------------------------------------ process
     def has(self, variant: str) -> bool:
         return variant in self.variants
+
+    @property
+    def legacy(self) -> bool:
+        """The pre-2025 app (Create tab, id-based login…) instead of the 2025-26 one."""
+        return "layout_legacy" in self.variants
 
     def start(self) -> None:
         """Launch (cold) or bring back (warm) the app."""
@@ -115,6 +132,8 @@ class InstagramApp:
     def _root_screen(self) -> Screen:
         if self.current is None:
             return auth.LoginScreen(self)
+        if self.current in self.blocked:
+            return auth.BlockScreen(self, self.blocked[self.current])
         if self.current in self.challenged:
             return auth.ChallengeScreen(self)
         return home.HomeScreen(self)
@@ -164,7 +183,13 @@ class InstagramApp:
         self.replace_all(home.TabPlaceholderScreen(self, "search"))
 
     def go_reels_tab(self) -> None:
-        self.replace_all(home.TabPlaceholderScreen(self, "reels"))
+        if self.legacy:
+            self.replace_all(home.TabPlaceholderScreen(self, "reels"))
+            return
+        self.replace_all(reels.ReelsTabScreen(self))
+
+    def go_direct(self) -> None:
+        self.replace_all(home.TabPlaceholderScreen(self, "direct"))
 
     def go_profile(self) -> None:
         if isinstance(self.top, profile.ProfileScreen):
@@ -174,6 +199,19 @@ class InstagramApp:
 
     def open_creation(self) -> None:
         self.push(creation.GalleryScreen(self))
+
+    def open_create_sheet(self) -> None:
+        """The profile's "+" (2025-26): the Create bottom sheet over the profile."""
+        self.dialogs.append(dialogs.CreateSheet(self))
+
+    def open_reel_creation(self) -> None:
+        self.push(reels.ReelGalleryScreen(self))
+
+    def open_story_creation(self) -> None:
+        if self.legacy:
+            self.push(stories.StoryCameraScreen(self))
+        else:
+            self.push(stories.StoryGalleryScreen(self))
 
     def creation_post(self) -> None:
         if not isinstance(self.top, creation.GalleryScreen):
@@ -185,18 +223,21 @@ class InstagramApp:
         if state is not None and state.live_stories(self.host.wall_now()):
             self.push(stories.StoryViewerScreen(self, state))
         else:
-            self.push(stories.StoryCameraScreen(self))
+            self.open_story_creation()
 
     def creation_story(self) -> None:
-        if not isinstance(self.top, stories.StoryCameraScreen):
-            self._replace_creation(stories.StoryCameraScreen(self))
+        if self.legacy:
+            if not isinstance(self.top, stories.StoryCameraScreen):
+                self._replace_creation(stories.StoryCameraScreen(self))
+        elif not isinstance(self.top, stories.StoryGalleryScreen):
+            self._replace_creation(stories.StoryGalleryScreen(self))
 
     def creation_reel(self) -> None:
         if not isinstance(self.top, reels.ReelGalleryScreen):
             self._replace_creation(reels.ReelGalleryScreen(self))
 
     def _replace_creation(self, screen: Screen) -> None:
-        while len(self.stack) > 1 and self.stack[-1].name not in ("home", "profile"):
+        while len(self.stack) > 1 and self.stack[-1].name not in ("home", "profile", "reels_tab"):
             self.stack.pop()
         self.push(screen)
 
@@ -238,6 +279,9 @@ class InstagramApp:
         for upload in self.uploads:
             if upload.due(now):
                 self._finish(upload)
+            shown_until = upload.started_at + upload.duration + DONE_SHOWN_SECONDS
+            if upload.state == "done" and not upload.hidden and now >= shown_until:
+                upload.hidden = True
         if isinstance(self.top, stories.StoryViewerScreen):
             self.top.advance(now)
 
@@ -271,6 +315,10 @@ class InstagramApp:
             if self.current:
                 self.challenged.add(self.current)
             self.replace_all(auth.ChallengeScreen(self))
+        elif name in BLOCKS:
+            if self.current:
+                self.blocked[self.current] = name
+                self.replace_all(auth.BlockScreen(self, name))
         elif name == "logged_out":
             if self.current in self.session:
                 self.session.remove(self.current)
@@ -280,6 +328,10 @@ class InstagramApp:
             self.pending_login_fault = fault
         elif name == "reel_draft_prompt":
             self.dialogs.append(dialogs.DraftDialog(self))
+        elif name == "popup_reels_promo":
+            self.dialogs.append(dialogs.ReelsPromoSheet(self))
+        elif name == "popup_rate_app":
+            self.dialogs.append(dialogs.RateAppDialog(self))
         elif name == "locale_es":
             self.texts = Texts("es")
         elif name.startswith("layout_") or name == "keyboard_covers_footer":
@@ -296,11 +348,22 @@ class InstagramApp:
         return self.host.media.newest_first()
 
     # ------------------------------------------------------------------ posting
-    def share(self, kind: str, items: list[MediaItem], caption: str, audience: str) -> None:
+    def share(
+        self,
+        kind: str,
+        items: list[MediaItem],
+        caption: str,
+        audience: str,
+        *,
+        also_story: bool = False,
+    ) -> None:
         """The Share tap: the point of no return."""
         fault = self.host.take_fault("share", entered=True)
         if fault is not None and fault.name == "action_blocked":
             self.dialogs.append(dialogs.ActionBlockedDialog(self))
+            return
+        if fault is not None and fault.name in BLOCKS:
+            self.fire(fault)  # the block page replaces the app; nothing goes out
             return
         outcome = "ok"
         if fault is not None and fault.name == "upload_failure":
@@ -321,8 +384,14 @@ class InstagramApp:
             outcome=outcome,
             id=self._upload_ids,
         )
+        if also_story:
+            upload.extra["also_story"] = True
         self.uploads.append(upload)
-        self.replace_all(home.HomeScreen(self))
+        if kind == "reel" and not self.legacy:
+            # 2025-26: after a reel's Share the app shows the Reels tab with the snackbar
+            self.replace_all(reels.ReelsTabScreen(self))
+        else:
+            self.replace_all(home.HomeScreen(self))
         self.fire(self.host.take_fault("uploading", entered=True))
 
     def retry_upload(self, upload: Upload) -> None:
@@ -338,13 +407,26 @@ class InstagramApp:
             self._publish(upload)
         if upload.outcome == "ok":
             upload.state = "done"
-            upload.hidden = True
+            # legacy rows vanish at once; 2025-26 shows "Posted! Nicely done." / "Done
+            # posting." for a few seconds (stories never had a row)
+            upload.hidden = self.legacy or upload.kind == "story"
         else:
             upload.state = "failed"
-            if upload.outcome == "lost":
+            if upload.outcome == "lost" and self.legacy:
                 self.offline_until = self.host.now() + 3600
 
     def _publish(self, upload: Upload) -> None:
+        if upload.extra.pop("also_story", False):
+            story = Upload(
+                kind="story",
+                username=upload.username,
+                caption="",
+                items=upload.items[:1],
+                audience="your_story",
+                started_at=upload.started_at,
+                duration=0.0,
+            )
+            self._publish(story)
         now = self.host.wall_now()
         post = PublishedPost(
             username=upload.username,
@@ -408,6 +490,9 @@ class InstagramApp:
         if username not in self.session:
             self.session.append(username)
         self.current = username
+        if username in self.blocked:
+            self.replace_all(auth.BlockScreen(self, self.blocked[username]))
+            return
         self.replace_all(auth.SaveLoginScreen(self, username))
 
     def switch_account(self, username: str) -> None:
@@ -415,10 +500,26 @@ class InstagramApp:
         if username not in self.session:
             return
         self.current = username
+        if username in self.blocked:
+            self.replace_all(auth.BlockScreen(self, self.blocked[username]))
+            return
         if username in self.challenged:
             self.replace_all(auth.ChallengeScreen(self))
             return
         self.replace_all(profile.ProfileScreen(self))
+
+    def log_out_current(self) -> None:
+        """Log out (the disabled-account page's button): the login screen, or the next
+        account of the app when several are logged in."""
+        if self.current in self.session:
+            self.session.remove(self.current)
+        self.current = self.session[0] if self.session else None
+        self.replace_all(self._root_screen())
+
+    def start_purchase(self, product: str) -> None:
+        """A paid upsell accepted: record the fact and show the subscription screen."""
+        self.purchases_started.append((self.current or "", product))
+        self.push(dialogs.SubscriptionScreen(self, product))
 
     def add_account(self) -> None:
         self.dialogs.clear()
@@ -434,6 +535,8 @@ class InstagramApp:
                 content.add(*self._loading_nodes())
             else:
                 content.add(*top.build())
+                if not self.legacy and top.name in _MAIN_TABS:
+                    content.add(reels.upload_snackbar(self))
         root = Node(FRAME, bounds=(0, 0, SCREEN_W, SCREEN_H))
         root.add(Node(LINEAR, bounds=(0, 0, SCREEN_W, SCREEN_H)).add(content))
         result = [Window(PACKAGE, root)]
@@ -445,7 +548,7 @@ class InstagramApp:
         return [
             Node(
                 PROGRESS,
-                "loading_spinner",
+                "loading_spinner" if self.legacy else "",
                 desc=self.texts["loading"],
                 bounds=(468, 1128, 612, 1272),
             )

@@ -18,11 +18,11 @@ from emulator.app.base import (
     image_view,
     text_view,
 )
-from emulator.app.creation import grid
+from emulator.app.creation import gallery_2025, grid
 from emulator.app.dialogs import DiscardDialog
 from emulator.storage import MediaItem
 from emulator.texts import Texts
-from emulator.ui import FRAME, IMAGE, LINEAR, TEXT, Node
+from emulator.ui import BUTTON, FRAME, IMAGE, LINEAR, TEXT, Node
 
 
 class StoryCameraScreen(Screen):
@@ -73,6 +73,14 @@ class StoryGalleryScreen(Screen):
         app = self.app
         t = self.t
         items = app.gallery_items()
+        if not app.legacy:
+            return gallery_2025(
+                self,
+                t["add_to_story"],
+                [t["templates"], t["music"], t["collage"]],
+                items,
+                self.pick,
+            )
         nodes = [action_bar(self, t["add_to_story"], left="close")]
         nodes.append(grid(self, items, (0, BAR_BOTTOM, W, BOTTOM), 3, self.pick))
         return nodes
@@ -93,6 +101,8 @@ class StoryComposerScreen(Screen):
         self.shared = False
 
     def build(self) -> list[Node]:
+        if not self.app.legacy:
+            return self._build_2025()
         app = self.app
         t = self.t
         nodes = [
@@ -151,6 +161,57 @@ class StoryComposerScreen(Screen):
         friends.add(text_view("", t["close_friends"], (640, 2180, 1040, 2260)))
         footer.add(friends)
         nodes.append(footer)
+        return nodes
+
+    def _build_2025(self) -> list[Node]:
+        """The story editor of the 2026-02 dump: the media, the tool row
+        (`edit_buttons_toolbar`: Cancel, Add text, stickers, Music, More actions) and the
+        share bar `story_share_controls_action_bar` with Buttons "Your story", "Close
+        Friends" and "Share to" (content-desc; text in a TextView child; no ids)."""
+        app = self.app
+        t = self.t
+        nodes: list[Node] = [
+            Node(FRAME, "video_sticker_media_layout", bounds=(108, 240, 972, 2160))
+        ]
+        tools = Node(LINEAR, "edit_buttons_toolbar", bounds=(12, 135, 1068, 291))
+        tools.add(
+            image_view(
+                "cancel_button", t["cancel_word"], (21, 147, 153, 279), on_tap=app.press_back
+            )
+        )
+        tools.add(
+            image_view("add_text_button", t["add_text"], (477, 147, 609, 279), on_tap=lambda: None)
+        )
+        box = Node(LINEAR, "asset_button_container", bounds=(627, 147, 759, 279))
+        box.add(image_view("asset_button", t["stickers_emojis"], box.bounds, on_tap=lambda: None))
+        tools.add(box)
+        tools.add(image_view("music_button", t["music"], (777, 147, 909, 279), on_tap=lambda: None))
+        tools.add(
+            image_view(
+                "overflow_button", t["more_actions"], (927, 147, 1059, 279), on_tap=lambda: None
+            )
+        )
+        nodes.append(tools)
+        bar = Node(
+            "android.view.ViewGroup",
+            "story_share_controls_action_bar",
+            bounds=(36, 2150, 1044, 2300),
+            clickable=True,
+        )
+        for words, b, action in (
+            (t["your_story"], (36, 2150, 456, 2300), lambda: self.share("your_story")),
+            (t["close_friends"], (474, 2150, 894, 2300), lambda: self.share("close_friends")),
+            (t["share_to"], (912, 2150, 1044, 2300), lambda: None),
+        ):
+            shortcut = Node(
+                BUTTON, "", desc=words, bounds=b, clickable=True, focusable=True, on_tap=action
+            )
+            label = words if words != t["share_to"] else ""
+            shortcut.add(
+                Node(TEXT, "", text=label, bounds=(b[0] + 60, b[1] + 34, b[2] - 60, b[3] - 34))
+            )
+            bar.add(shortcut)
+        nodes.append(bar)
         return nodes
 
     def back(self) -> bool:
@@ -233,7 +294,11 @@ class StoryViewerScreen(Screen):
             media.add(Node(IMAGE, "reel_viewer_image_view", bounds=(0, TOP, W, 2140)))
         else:
             media.add(
-                Node("android.view.TextureView", "viewer_texture_view", bounds=(0, TOP, W, 2140))
+                Node(
+                    "android.view.TextureView",
+                    "viewer_texture_view" if self.app.legacy else "reel_viewer_texture_view",
+                    bounds=(0, TOP, W, 2140),
+                )
             )
         # touches go to the whole media: left third back, the rest forward
         media.add(
