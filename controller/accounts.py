@@ -17,12 +17,14 @@ QUEUED = ("scheduled", "pending_approval", "paused")
 
 def hold(session: Session, account: Account, state: str, reason: str) -> None:
     """Stop leasing the account's jobs. Announces `account.needs_auth` on the first change
-    (also for `challenge`, a kind of needing authentication)."""
+    into any held state (`needs_auth`, `challenge` — a check Instagram asks for — and
+    `disabled` — Instagram disabled or suspended it); the event's `state` and `reason` say
+    which and what to do."""
     changed = account.state != state
     account.state = state
     account.state_reason = reason[:300]
     session.add(account)
-    if changed and state in ("needs_auth", "challenge"):
+    if changed and state in HELD:
         webhooks.emit(
             session, "account.needs_auth", webhooks.account_data(session, account), account=account
         )

@@ -19,7 +19,7 @@ from controller.errors import ApiError
 from controller.models import Account, Device, Lease
 from controller.security import SecretBox
 from controller.timeutil import utcnow
-from flows.errors import ERROR_KINDS
+from flows.errors import ERROR_KINDS, held_state
 
 log = structlog.get_logger()
 
@@ -97,7 +97,7 @@ def complete(
         code = code or "internal_error"
         if code not in ERROR_KINDS:
             raise ApiError(422, "unknown_error_code", f"{code!r} is not a known failure code")
-        state = "challenge" if code == "auth_challenge_required" else "needs_auth"
+        state = held_state(code)
         description = message or ERROR_KINDS[code].description
         accounts.hold(session, account, state, f"login failed: {code}: {description}")
     else:

@@ -397,6 +397,9 @@ class CompleteIn(StrictModel):
     outcome: Literal["published", "failed", "verified_published", "verified_absent", "logged_in"]
     error_code: str | None = Field(default=None, max_length=40)
     error_message: str | None = Field(default=None, max_length=500)
+    # a failure after the Share tap that the app reported plainly (a failed upload row): the
+    # post is not out, so the job follows the failure policy instead of verification
+    not_published: bool = False
     stats: dict[str, Any] = Field(default_factory=dict)
     evidence: Evidence | None = None
 

@@ -15,23 +15,82 @@ from dataclasses import dataclass, field
 from flows.driver import Driver
 from flows.engine import Engine, Outcome, Screen
 from flows.errors import ERROR_KINDS, Evidence, FlowError
+from flows.hierarchy import Node
 from flows.request import FlowStats
 from flows.selectors import normalize
 
 MIN_POSTS = 5
 CREATION_SCREENS = frozenset(
-    {"gallery", "edit", "composer", "caption_editor", "destinations", "story_camera", "story_share"}
+    {
+        "gallery",
+        "edit",
+        "composer",
+        "caption_editor",
+        "destinations",
+        "story_camera",
+        "story_share",
+        "create_sheet",
+    }
 )
 # screens an earlier run may have left open: back out of them (discarding a draft)
 BACK_OUT_SCREENS = CREATION_SCREENS | {"story_viewer"}
-FEED_SCREENS = frozenset({"home_feed", "uploading", "upload_failed", "post_view"})
+FEED_SCREENS = frozenset(
+    {"home_feed", "uploading", "upload_failed", "upload_done", "post_view", "reels_tab"}
+)
+# screens with rows/snackbars to count; not an opened post, not the Reels tab (no rows there)
+_ROW_SCREENS = frozenset({"home_feed", "uploading", "upload_failed", "upload_done"})
 MAX_BACKS = 8
 FAILED_ROWS_NOTE = "failed_rows_before"  # engine note: failed upload rows before the share
+DONE_ROWS_NOTE = "done_rows_before"  # engine note: "Posted!" rows/snackbars before the share
 
 
 def failed_rows(screen: Screen) -> int:
-    """Failed uploads visible on the feed (retry buttons, failed story avatar)."""
-    return len(screen.find_all("pending_retry")) + len(screen.find_all("story_failed"))
+    """Failed uploads visible on the feed: upload rows offering retry or discard or saying the
+    post failed, and a failed story avatar."""
+    markers = (
+        screen.find_all("pending_retry")
+        + screen.find_all("pending_discard")
+        + screen.find_all("upload_failed_text")
+    )
+    rows = {id(_row_of(n)) for n in markers}
+    return len(rows) + len(screen.find_all("story_failed"))
+
+
+def _row_of(node: Node) -> Node:
+    """The upload row a node belongs to (itself when it is in none)."""
+    current: Node | None = node
+    while current is not None:
+        if current.short_id == "row_pending_container":
+            return current
+        current = current.parent
+    return node
+
+
+def done_signals(screen: Screen) -> int:
+    """Positive upload verdicts on screen: "Posted!" rows (a row's Send button and its text
+    count once) and "Done posting" snackbars."""
+    markers = screen.find_all("pending_reshare") + screen.find_all("posted_text")
+    rows = {id(_row_of(n)) for n in markers if _row_of(n) is not n}
+    outside = [
+        n for n in markers if _row_of(n) is n and n.short_id != "row_pending_media_reshare_button"
+    ]
+    return len(rows) + len(outside)
+
+
+def uploads_running(screen: Screen) -> bool:
+    """An upload still in progress: "Posting…"/"Sharing to Reels…" text, a progress bar, a
+    story avatar posting, or an upload row with no verdict yet (rows of earlier jobs stay)."""
+    if screen.has("story_posting") or screen.has("posting_text") or screen.has("posting_to_text"):
+        return True
+    if screen.has("pending_progress") or screen.has("snackbar_progress"):
+        return True
+    rows = [n for n in screen.find_all("pending_row") if n.short_id == "row_pending_container"]
+    decided = {
+        id(_row_of(n))
+        for name in ("pending_retry", "pending_discard", "upload_failed_text", "pending_reshare")
+        for n in screen.find_all(name)
+    } | {id(_row_of(n)) for n in screen.find_all("posted_text")}
+    return any(id(row) not in decided for row in rows)
 
 
 def same_user(shown: str, username: str) -> bool:
@@ -84,6 +143,7 @@ class EnsureAccount:
                 )
             self.switcher_opened += 1
             engine.notes.pop(FAILED_ROWS_NOTE, None)  # counted on another account's feed
+            engine.notes.pop(DONE_ROWS_NOTE, None)
             if not engine.tap_element(screen, "title_chevron", "profile_title"):
                 raise engine.unexpected(screen, "looking for the account switcher")
             return Outcome.CONTINUE
@@ -98,13 +158,20 @@ class EnsureAccount:
             )
         if name in FEED_SCREENS:
             # failed upload rows of earlier jobs stay on the feed: remember how many there are
-            if name != "post_view":
+            if name in _ROW_SCREENS:
                 engine.notes.setdefault(FAILED_ROWS_NOTE, failed_rows(screen))
-            if self.confirmed and name != "post_view":
+                engine.notes.setdefault(DONE_ROWS_NOTE, done_signals(screen))
+            if self.confirmed and name in _ROW_SCREENS:
                 return Outcome.DONE
+            if self.confirmed and name == "reels_tab" and engine.tap_element(screen, "feed_tab"):
+                return Outcome.CONTINUE
             if name == "post_view" or not engine.tap_element(screen, "profile_tab"):
                 return self._back(engine, screen)
             return Outcome.CONTINUE
+        if name == "other_profile":  # someone else's profile: go to our own
+            if engine.tap_element(screen, "profile_tab"):
+                return Outcome.CONTINUE
+            return self._back(engine, screen)
         if name in BACK_OUT_SCREENS:
             return self._back(engine, screen)
         raise engine.unexpected(screen, self.name)

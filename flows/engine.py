@@ -26,7 +26,7 @@ from flows.hierarchy import Hierarchy, Node, parse
 from flows.request import FlowStats
 from flows.resources import ELEMENTS, MAIN_ACTIVITY
 from flows.screens import UNKNOWN, ScreenSpec, classify
-from flows.selectors import find, find_all
+from flows.selectors import find, find_all, normalize, text_variants
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,19 @@ MAX_RELAUNCHES = 2  # "wrong app in front" relaunches per run
 MAX_SAME_INTERRUPT = 4  # the same dialog again and again means our tap does not work
 MAX_WAIT_FACTOR = 4  # poll backoff: poll_s, 2×, 3×, then 4× poll_s between looks
 DRIVER_ERRORS: tuple[type[BaseException], ...] = (ConnectionError, OSError, TimeoutError)
+
+
+# interruptions a Back press closes when they offer no safe button (sheets, upsells)
+BACK_CLOSES = frozenset({"promo", "rate_dialog", "save_draft_sheet"})
+
+
+def is_never_tap(node: Node) -> bool:
+    """Whether the node (or the button it sits in) says buy, subscribe, verify or accept."""
+    variants = text_variants("never_tap")
+    target = node.clickable_self_or_ancestor()
+    words = [node.text, node.content_desc, target.text, target.content_desc]
+    words += [child.text for child in node.descendants()]
+    return any(w and normalize(w) in variants for w in words)
 
 
 class Outcome(Enum):
@@ -93,6 +106,8 @@ class Engine:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.driver = driver
+        # a phone whose Instagram is a clone under another package says so on its driver
+        self.app_package: str = getattr(driver, "app_package", None) or INSTAGRAM_PACKAGE
         self.stats = FlowStats()
         self.step_budget = step_budget
         self.poll_s = poll_s
@@ -150,7 +165,7 @@ class Engine:
         self.stats.dumps += 1
         self.last_xml = xml
         try:
-            ui = parse(xml)
+            ui = parse(xml, self.app_package)
         except ValueError as exc:
             raise self.fail("ui_unrecognized", str(exc)) from exc
         spec = classify(ui)
@@ -194,13 +209,14 @@ class Engine:
         """Bring Instagram to the front (cold start if it is not running)."""
         out = ""
         try:
-            out = self.shell(f"am start -n {MAIN_ACTIVITY}") or ""
+            activity = MAIN_ACTIVITY.replace(INSTAGRAM_PACKAGE, self.app_package, 1)
+            out = self.shell(f"am start -n {activity}") or ""
         except FlowError:
             raise
         except Exception as exc:  # a backend without `am`: use the driver's own call
             out = f"Error: {exc}"
         if "error" in out.lower() or "exception" in out.lower():  # e.g. activity renamed
-            self._call("app_start", lambda: self.driver.app_start(INSTAGRAM_PACKAGE))
+            self._call("app_start", lambda: self.driver.app_start(self.app_package))
         if self.settle_s:
             self.sleep(self.settle_s)
 
@@ -232,7 +248,8 @@ class Engine:
             self._dismissed_last_look = None
             if spec.kind == "failure":
                 assert spec.code is not None
-                error = self.fail(spec.code, f"{spec.name} screen while {intention.name}")
+                what = f"{spec.name} screen while {intention.name}"
+                error = self.fail(spec.code, f"{spec.detail} ({what})" if spec.detail else what)
                 if spec.dismiss:  # leave the phone clean for the next job
                     with contextlib.suppress(FlowError):
                         self.tap_element(screen, *spec.dismiss)
@@ -292,9 +309,27 @@ class Engine:
             if self.point_of_no_return_passed:
                 self.disrupted_after_share = True
             self.relaunch()
-        elif not self.tap_element(screen, *screen.spec.dismiss):
-            raise self.fail("ui_unrecognized", f"no way to dismiss {screen.name}")
+        else:
+            self._dismiss(screen, intention)
         log.info("handled %s during %s", screen.name, intention.name)
+
+    def _dismiss(self, screen: Screen, intention: Intention) -> None:
+        """Close an interruption with its first safe button. The intention may choose for the
+        "Save draft?" sheet (`draft_choice`). A button whose words buy, subscribe, verify an
+        identity or accept terms is never tapped: with no other way out, Back closes it."""
+        choices = screen.spec.dismiss
+        if screen.name == "save_draft_sheet":
+            choices = (getattr(intention, "draft_choice", None) or choices[0],)
+        for name in choices:
+            for node in screen.find_all(name):
+                if is_never_tap(node):
+                    continue
+                self.tap(node)
+                return
+        if screen.name in BACK_CLOSES:
+            self.press("back")
+            return
+        raise self.fail("ui_unrecognized", f"no way to dismiss {screen.name}")
 
     def _crash(self, screen: Screen) -> None:
         self.crashes += 1

@@ -28,6 +28,25 @@ ERROR_KINDS: dict[str, ErrorKind] = {
         ErrorKind("account_private", False, True, "the account is private"),
         ErrorKind("account_too_few_posts", False, True, "the account has fewer than 5 posts"),
         ErrorKind("action_blocked", False, True, "Instagram restricts this account for now"),
+        ErrorKind(
+            "account_disabled",
+            False,
+            True,
+            "Instagram disabled the account (no appeal from the phone): remove it from the farm",
+        ),
+        ErrorKind(
+            "account_suspended",
+            False,
+            True,
+            "Instagram suspended the account: appeal in the app before the deadline it shows",
+        ),
+        ErrorKind(
+            "checkpoint_required",
+            False,
+            True,
+            "Instagram asks for an ID photo, a captcha or a video selfie: a person completes it "
+            "on the phone, then ops re-authenticate the account",
+        ),
         ErrorKind("media_rejected", False, False, "Instagram or the pipeline refused the media"),
         ErrorKind("device_offline", True, False, "the phone stopped answering"),
         ErrorKind("app_crashed", True, False, "the Instagram app crashed"),
@@ -37,11 +56,32 @@ ERROR_KINDS: dict[str, ErrorKind] = {
         ),
         ErrorKind("ui_unrecognized", True, False, "a screen the flow does not know"),
         ErrorKind("upload_failed", True, False, "the upload failed in the app"),
+        ErrorKind(
+            "publish_unconfirmed",
+            True,
+            False,
+            "after Share the app showed neither success nor failure: verification decides",
+        ),
         ErrorKind("rate_limited", True, False, "Instagram says try again later"),
         ErrorKind("timeout", True, False, "the flow ran out of time or steps"),
         ErrorKind("internal_error", True, False, "an unexpected error in the agent"),
     ]
 }
+
+
+# account-level codes that do not mean "log in again": the state the controller holds them in
+_HELD_STATES = {
+    "auth_challenge_required": "challenge",
+    "checkpoint_required": "challenge",
+    "account_disabled": "disabled",
+    "account_suspended": "disabled",
+}
+
+
+def held_state(code: str) -> str:
+    """The account state an account-level failure puts the account in (`needs_auth` unless the
+    code says Instagram wants a check or closed the account)."""
+    return _HELD_STATES.get(code, "needs_auth")
 
 
 @dataclass
@@ -61,6 +101,9 @@ class FlowError(Exception):
     evidence: Evidence = field(default_factory=Evidence)
     # True when raised after the final Share tap: the post may be out, verify before a retry
     after_point_of_no_return: bool = False
+    # True when the app said plainly that the post did not go out (a failed upload row): even
+    # after the Share tap there is nothing to verify
+    confirmed_not_published: bool = False
 
     def __post_init__(self) -> None:
         if self.code not in ERROR_KINDS:

@@ -134,8 +134,16 @@ class Hierarchy:
         return any(n.package == package for n in self.nodes)
 
 
-def parse(xml: str) -> Hierarchy:
-    """Parse a uiautomator XML dump. Raises ValueError on something that is not XML."""
+def parse(xml: str, app_package: str | None = None) -> Hierarchy:
+    """Parse a uiautomator XML dump. Raises ValueError on something that is not XML.
+
+    `app_package`: the package Instagram runs under on this phone when it is not the store's
+    (phone farms clone the app, e.g. `com.instagram.androim`). Its nodes and resource ids are
+    read as the store package's, so every selector works unchanged on a clone.
+    """
+    from flows.driver import INSTAGRAM_PACKAGE
+
+    alias = app_package if app_package and app_package != INSTAGRAM_PACKAGE else None
     try:
         root = ET.fromstring(xml)
     except ET.ParseError as exc:
@@ -147,12 +155,19 @@ def parse(xml: str) -> Hierarchy:
         is_view = "bounds" in attrs or "class" in attrs or elem.tag == "node"
         node: Node | None = None
         if is_view:
+            package = attrs.get("package", "")
+            resource_id = attrs.get("resource-id", "")
+            if alias is not None:
+                if package == alias:
+                    package = INSTAGRAM_PACKAGE
+                if resource_id.startswith(alias + ":"):
+                    resource_id = INSTAGRAM_PACKAGE + resource_id[len(alias) :]
             node = Node(
-                resource_id=attrs.get("resource-id", ""),
+                resource_id=resource_id,
                 text=attrs.get("text", ""),
                 content_desc=attrs.get("content-desc", ""),
                 class_name=attrs.get("class") or ("" if elem.tag == "node" else elem.tag),
-                package=attrs.get("package", ""),
+                package=package,
                 bounds=Bounds.parse(attrs.get("bounds", "")),
                 hint=attrs.get("hint", ""),
                 clickable=_flag(attrs, "clickable"),

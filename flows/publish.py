@@ -3,22 +3,39 @@
 1. `EnsureAccount` — the app is in front and the job's account is the active one (own profile).
 2. `Compose` — create → destination → pick the job's media in the gallery → Next through the
    edit screens → caption → the single Share tap (announced by `on_point_of_no_return`).
-3. `AwaitUpload` — wait for the upload row to go away; a retry button means `upload_failed`,
-   and the retry is never tapped (a post may already be out: a second tap could post twice).
+3. `AwaitUpload` — wait for the app's verdict. Only a positive signal counts: "Posted!
+   Nicely done." (feed row) or "Done posting" (Reels snackbar) is `published`; a failed row
+   ("Video can't be posted", retry/discard) is `upload_failed` with `confirmed_not_published`
+   (its retry is never tapped: a second tap could post twice). When the upload ends without
+   either (stories show none), the flow looks where a person would — the profile grid or the
+   own story — and anything short of finding the post raises `publish_unconfirmed` after the
+   point of no return, so the controller verifies before any retry.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
-from flows.account import FAILED_ROWS_NOTE, STALE_DIALOGS, EnsureAccount, failed_rows
+from flows.account import (
+    DONE_ROWS_NOTE,
+    FAILED_ROWS_NOTE,
+    STALE_DIALOGS,
+    EnsureAccount,
+    done_signals,
+    failed_rows,
+    uploads_running,
+)
 from flows.driver import Driver
 from flows.engine import Engine, Outcome, Screen
 from flows.errors import FlowError
 from flows.gallery import plan_selection, read_thumbs
+from flows.hierarchy import Node
 from flows.request import FlowStats, PublishRequest
 from flows.resources import KEYBOARD_PACKAGE_HINTS
-from flows.selectors import normalize
+from flows.selectors import normalize, text_is
+from flows.stories import FindStory
+from flows.verify import FindPost
 
 MAX_CAROUSEL = 10
 DESTINATION = {
@@ -28,10 +45,26 @@ DESTINATION = {
     "reel": "dest_reel",
 }
 DESTINATIONS = ("dest_feed", "dest_story", "dest_reel")
-START_SCREENS = frozenset({"profile", "home_feed", "uploading", "upload_failed"})
+START_SCREENS = frozenset(
+    {"profile", "home_feed", "uploading", "upload_failed", "upload_done", "reels_tab"}
+)
+CREATE_SHEET_ROW = {
+    "feed": "create_sheet_post",
+    "carousel": "create_sheet_post",
+    "story": "create_sheet_story",
+    "reel": "create_sheet_reel",
+}
+GALLERY_TITLE = {
+    "feed": "title_new_post",
+    "carousel": "title_new_post",
+    "story": "title_add_to_story",
+    "reel": "title_new_reel",
+}
 AFTER_SHARE_SCREENS = frozenset({"composer", "caption_editor", "story_share", "edit"})
 MAX_SELECTION_ROUNDS = 4
-MAX_LINGER_POLLS = 6  # polls on the composer after the share tap before calling it failed
+MAX_LINGER_POLLS = 6  # polls on the composer after the share tap before giving up
+MAX_QUIET_POLLS = 2  # looks at a feed with no upload row at all before looking for the post
+SHARE_CLOCK_MARGIN = timedelta(seconds=5)  # the share tap vs the story's own timestamp
 
 
 def validate(request: PublishRequest) -> None:
@@ -71,6 +104,7 @@ class Compose:
 
     name = "composing the post"
     tolerates = STALE_DIALOGS
+    draft_choice = "keep_editing"  # "Save draft?" while composing: go on with this post
 
     def __init__(self, request: PublishRequest) -> None:
         self.request = request
@@ -87,6 +121,7 @@ class Compose:
         self.typed = 0
         self.backs = 0
         self.menu_opened = 0
+        self.story_toggles = 0
 
     # -- caption helpers
     def caption_present(self, text: str) -> bool:
@@ -102,6 +137,11 @@ class Compose:
         name = screen.name
         if name in START_SCREENS:
             return self._create(engine, screen)
+        if name == "create_sheet":
+            if not engine.tap_element(screen, CREATE_SHEET_ROW[self.request.kind]):
+                raise engine.unexpected(screen, f"choosing a {self.request.kind} in Create")
+            self.destination_tapped = True
+            return Outcome.CONTINUE
         if name == "destinations":
             if not engine.tap_element(screen, DESTINATION[self.request.kind]):
                 raise engine.unexpected(screen, f"choosing where to post a {self.request.kind}")
@@ -126,7 +166,8 @@ class Compose:
             if self.request.kind != "story":
                 raise engine.unexpected(screen, f"publishing a {self.request.kind}")
             node = screen.find("your_story")
-            assert node is not None
+            if node is None:
+                raise engine.unexpected(screen, "looking for Your story")
             engine.share(node)
             return Outcome.DONE
         raise engine.unexpected(screen, self.name)
@@ -135,7 +176,9 @@ class Compose:
         self.create_taps += 1
         if self.create_taps > 3:
             raise engine.unexpected(screen, "opening the creation screen")
-        if engine.tap_element(screen, "create_button"):
+        if screen.name == "reels_tab" and engine.tap_element(screen, "feed_tab"):
+            return Outcome.CONTINUE  # the Reels tab's own camera is reels only: start at home
+        if engine.tap_element(screen, "create_button", "profile_create"):
             return Outcome.CONTINUE
         container = screen.find("create_button_left")
         if container is not None:
@@ -149,6 +192,9 @@ class Compose:
         want = DESTINATION[self.request.kind]
         tabs = {d: screen.find(d) for d in DESTINATIONS}
         mine = tabs[want]
+        title = screen.find("gallery_title")
+        if title is not None and text_is(title.text, GALLERY_TITLE[self.request.kind]):
+            self.destination_tapped = True  # "New reel", "New post", "Add to story" say it
         if mine is not None and not mine.selected and not self.destination_tapped:
             others_selected = any(
                 n is not None and n.selected for d, n in tabs.items() if d != want
@@ -220,6 +266,13 @@ class Compose:
         assert field is not None
         if self.request.caption and not self.caption_present(field.text):
             return self._type_caption(engine, screen)
+        toggle = share_to_story_toggle(screen)
+        if toggle is not None and toggle.checked and self.request.kind != "story":
+            if self.story_toggles >= 2:
+                raise engine.fail("ui_unrecognized", "Share to Your story does not turn off")
+            self.story_toggles += 1  # the job did not ask for the story too
+            engine.tap(toggle)
+            return Outcome.CONTINUE
         share = screen.find("share")
         kb_top = keyboard_top(screen)
         if kb_top is not None and (share is None or share.bounds.bottom > kb_top):
@@ -242,49 +295,99 @@ class Compose:
         return Outcome.CONTINUE
 
 
-def uploads_running(screen: Screen) -> bool:
-    """An upload row still in progress: "Posting…" text, a story avatar posting, or more upload
-    rows than failed ones (failed rows of earlier jobs stay on the feed)."""
-    if screen.has("story_posting") or screen.has("posting_text"):
-        return True
-    return len(screen.find_all("pending_row")) > len(screen.find_all("pending_retry"))
+def share_to_story_toggle(screen: Screen) -> Node | None:
+    """The toggle of the composer's "Share to → Your story" row, when the composer has one:
+    the nearest `toggle` around the row's title (the row itself is a checkable button too)."""
+    for title in screen.find_all("share_to_title"):
+        row = title.parent
+        for _ in range(4):
+            if row is None:
+                break
+            toggles = [n for n in row.descendants() if n.short_id == "toggle"]
+            if len(toggles) == 1:
+                return toggles[0]
+            if toggles:
+                break  # climbed past the row into the list of rows
+            row = row.parent
+    return None
+
+
+OUTCOME_SCREENS = frozenset(
+    {"upload_failed", "upload_done", "uploading", "home_feed", "profile", "reels_tab"}
+)
 
 
 class AwaitUpload:
-    """Goal: the post is out — the app is back on the feed and no upload row is running."""
+    """Goal: the app's verdict on the upload. `confirmed` says whether it was positive;
+    a failed row raises `upload_failed` (confirmed not published)."""
 
     name = "waiting for the upload"
 
     def __init__(self) -> None:
         self.lingering = 0
-        self.baseline: int | None = None  # failed rows of earlier jobs on the feed
+        self.quiet = 0
+        self.confirmed = False
+        self.baseline: tuple[int, int] | None = None  # failed, done rows of earlier jobs
 
     def step(self, engine: Engine, screen: Screen) -> Outcome:
         name = screen.name
-        if name in ("upload_failed", "uploading", "home_feed", "profile"):
+        if name in OUTCOME_SCREENS:
             if self.baseline is None:
-                before = engine.notes.get(FAILED_ROWS_NOTE)
-                if isinstance(before, int):  # counted on the feed before the share
-                    self.baseline = before
+                failed_before = engine.notes.get(FAILED_ROWS_NOTE)
+                done_before = engine.notes.get(DONE_ROWS_NOTE)
+                if isinstance(failed_before, int) and isinstance(done_before, int):
+                    self.baseline = (failed_before, done_before)  # counted before the share
                 elif uploads_running(screen):  # ours is still running: those are older
-                    self.baseline = failed_rows(screen)
+                    self.baseline = (failed_rows(screen), done_signals(screen))
                 else:
-                    self.baseline = 0
-            if failed_rows(screen) > self.baseline:
-                raise engine.fail("upload_failed", "the upload failed (retry offered, not taken)")
+                    self.baseline = (0, 0)
+            if failed_rows(screen) > self.baseline[0]:
+                error = engine.fail("upload_failed", "the app says the post failed (not retried)")
+                error.confirmed_not_published = True
+                raise error
+            if done_signals(screen) > self.baseline[1]:
+                self.confirmed = True
+                return Outcome.DONE
             if uploads_running(screen):
+                self.quiet = 0
                 return Outcome.WAIT
-            if engine.disrupted_after_share:
-                raise engine.fail(
-                    "app_crashed", "the app restarted after the share tap: verify the post"
-                )
-            return Outcome.DONE
+            self.quiet += 1
+            if self.quiet <= MAX_QUIET_POLLS:
+                return Outcome.WAIT
+            return Outcome.DONE  # no verdict on screen: the caller looks for the post
         if name in AFTER_SHARE_SCREENS:
             self.lingering += 1
             if self.lingering > MAX_LINGER_POLLS:
-                raise engine.fail("upload_failed", f"still on {name} after the share tap")
+                raise engine.fail("publish_unconfirmed", f"still on {name} after the share tap")
             return Outcome.WAIT
         raise engine.unexpected(screen, self.name)
+
+
+def confirm_published(engine: Engine, request: PublishRequest, shared_at: datetime) -> None:
+    """No verdict on screen: look for the post where a person would (the profile grid, the
+    own story). Raises `publish_unconfirmed` unless it is found."""
+    if engine.disrupted_after_share:
+        raise engine.fail("app_crashed", "the app restarted after the share tap: verify the post")
+    engine.run(EnsureAccount(request.username))
+    if request.kind == "story":
+        story = FindStory(
+            request.username,
+            len(request.media_types),
+            list(request.media_types),
+            shared_at - SHARE_CLOCK_MARGIN,
+        )
+        engine.run(story)
+        found = bool(story.found)
+    elif request.marker or request.caption:
+        find = FindPost(request.marker or request.caption[:60], len(request.media_types), 1)
+        engine.run(find)
+        found = bool(find.found)
+    else:
+        found = False
+    if not found:
+        raise engine.fail(
+            "publish_unconfirmed", "the app showed no verdict and the post is not on the profile"
+        )
 
 
 def publish(
@@ -314,5 +417,9 @@ def publish(
     )
     engine.run(EnsureAccount(request.username, count_failed_rows=True))
     engine.run(Compose(request))
-    engine.run(AwaitUpload())
+    shared_at = datetime.now(UTC)
+    wait = AwaitUpload()
+    engine.run(wait)
+    if not wait.confirmed:
+        confirm_published(engine, request, shared_at)
     return engine.stats

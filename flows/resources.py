@@ -1,8 +1,9 @@
 """Everything flows know about Instagram's UI, as data: locale texts and elements.
 
-Source of truth: docs `instagram-ui.md` (ids and texts collected from public automation code that
-drives the real app). When a real device shows something else, add an alternative here — ids to
-`ELEMENTS`, words to `TEXTS` — and a dump to `tests/flows/fixtures/`; flow code does not change.
+Source of truth: real hierarchy dumps of the Instagram app (2025-12 and 2026-02 builds, read by
+`tests/flows/test_real_dumps.py`), then ids named by public automation code. When a real device
+shows something else, add an alternative here — ids to `ELEMENTS`, words to `TEXTS` — and the
+dump to the expected table of the real-dump test; flow code does not change (docs/flows.md).
 """
 
 from __future__ import annotations
@@ -28,6 +29,36 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "en": ["Create", "New post", "Camera"],
         "es": ["Crear", "Nueva publicación"],
         "fr": ["Créer", "Nouvelle publication"],
+    },
+    # the profile's "+" (2025-26): opens the Create sheet
+    "create_new": {"en": ["Create New"], "es": ["Crear nuevo"], "fr": ["Créer nouveau"]},
+    # rows of the Create sheet (content-desc)
+    "create_new_post": {
+        "en": ["Create new post"],
+        "es": ["Crear nueva publicación"],
+        "fr": ["Créer une publication"],
+    },
+    "create_new_reel": {
+        "en": ["Create new reel"],
+        "es": ["Crear nuevo reel"],
+        "fr": ["Créer un reel"],
+    },
+    "create_new_story": {
+        "en": ["Create new story"],
+        "es": ["Crear nueva historia"],
+        "fr": ["Créer une story"],
+    },
+    # the gallery's title names where the media goes
+    "title_new_post": {
+        "en": ["New post"],
+        "es": ["Nueva publicación"],
+        "fr": ["Nouvelle publication"],
+    },
+    "title_new_reel": {"en": ["New reel"], "es": ["Nuevo reel"], "fr": ["Nouveau reel"]},
+    "title_add_to_story": {
+        "en": ["Add to story"],
+        "es": ["Añadir a la historia", "Agregar a la historia"],
+        "fr": ["Ajouter à la story"],
     },
     "home": {"en": ["Home"], "es": ["Inicio"], "fr": ["Accueil"]},
     "profile": {"en": ["Profile"], "es": ["Perfil"], "fr": ["Profil"]},
@@ -64,7 +95,7 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     "ok": {"en": ["OK"], "es": ["Aceptar", "OK"], "fr": ["OK"]},
     "confirm": {"en": ["OK", "Done"], "es": ["OK", "Aceptar", "Listo"], "fr": ["OK", "Terminé"]},
     "select_multiple": {
-        "en": ["Select multiple", "Select Multiple"],
+        "en": ["Select multiple", "Select Multiple", "Select multiple button"],
         "es": ["Seleccionar varios", "Seleccionar varias"],
         "fr": ["Sélectionner plusieurs"],
     },
@@ -85,15 +116,56 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     "just_now": {"en": ["Just now", "now"], "es": ["Justo ahora", "ahora"], "fr": ["À l'instant"]},
     # upload progress
     "posting": {
-        "en": ["Posting...", "Finishing up", "Sharing..."],
-        "es": ["Publicando...", "Finalizando", "Compartiendo..."],
-        "fr": ["Publication...", "Publication en cours...", "Finalisation"],
+        "en": [
+            "Posting...",
+            "Finishing up",
+            "Sharing...",
+            "Keep Instagram open to finish posting...",
+            "Sharing to Reels...",
+        ],
+        "es": [
+            "Publicando...",
+            "Finalizando",
+            "Compartiendo...",
+            "Mantén Instagram abierto para terminar de publicar...",
+            "Compartiendo en Reels...",
+        ],
+        "fr": ["Publication...", "Publication en cours...", "Finalisation", "Partage sur Reels..."],
+    },
+    # "Posting to <username>…" (matched as a prefix)
+    "posting_to": {"en": ["Posting to "], "es": ["Publicando en "], "fr": ["Publication sur "]},
+    # the positive end of an upload: the feed row and the Reels snackbar (prefixes)
+    "posted": {
+        "en": ["Posted!", "Done posting"],
+        "es": ["¡Publicado!", "Se terminó de publicar", "Publicación completada"],
+        "fr": ["Publié !", "Publication terminée"],
     },
     "retry": {"en": ["Retry", "Try again"], "es": ["Reintentar"], "fr": ["Réessayer"]},
     "upload_failed": {
-        "en": ["Couldn't post", "Couldn't upload", "Upload failed", "Not posted yet"],
-        "es": ["No se pudo publicar", "No se pudo subir", "Error al subir"],
-        "fr": ["Impossible de publier", "Échec de la publication"],
+        "en": [
+            "Couldn't post",
+            "Couldn't upload",
+            "Upload failed",
+            "Not posted yet",
+            "Video can't be posted",
+            "Photo can't be posted",
+            "Reel can't be posted",
+            "Couldn't share",
+        ],
+        "es": [
+            "No se pudo publicar",
+            "No se pudo subir",
+            "Error al subir",
+            "No se puede publicar el video",
+            "No se puede publicar la foto",
+            "No se pudo compartir",
+        ],
+        "fr": [
+            "Impossible de publier",
+            "Échec de la publication",
+            "Impossible de publier la vidéo",
+            "Impossible de publier la photo",
+        ],
     },
     # interruptions
     "allow_all": {
@@ -105,9 +177,58 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         ],
     },
     "not_now": {
-        "en": ["Not now", "Not Now", "Skip", "No thanks"],
+        "en": ["Not now", "Not Now", "Skip", "No thanks", "No, thanks"],
         "es": ["Ahora no", "Omitir", "No, gracias"],
-        "fr": ["Plus tard", "Pas maintenant", "Ignorer", "Non merci"],
+        "fr": ["Plus tard", "Pas maintenant", "Ignorer", "Non merci", "Non, merci"],
+    },
+    "rate_app": {
+        "en": ["Rate Instagram"],
+        "es": ["Calificar Instagram", "Valorar Instagram"],
+        "fr": ["Noter Instagram"],
+    },
+    # words of buttons that buy, subscribe, verify an identity or accept terms: never tapped
+    "never_tap": {
+        "en": [
+            "Get started",
+            "Subscribe",
+            "Buy",
+            "Pay",
+            "Get verified",
+            "Try it",
+            "Start free trial",
+            "Agree",
+            "I agree",
+            "Accept",
+            "Rate Instagram",
+            "Upload a photo",
+            "Start video selfie",
+            "Appeal",
+            "Submit",
+        ],
+        "es": [
+            "Empezar",
+            "Comenzar",
+            "Suscribirse",
+            "Suscribirte",
+            "Comprar",
+            "Pagar",
+            "Verificarte",
+            "Aceptar términos",
+            "Acepto",
+        ],
+        "fr": ["Commencer", "S'abonner", "Acheter", "Payer", "J'accepte", "Accepter"],
+    },
+    # the reel editor's "Save draft?" sheet
+    "save_draft_title": {
+        "en": ["Save draft?"],
+        "es": ["¿Guardar borrador?"],
+        "fr": ["Enregistrer le brouillon ?"],
+    },
+    "start_over": {"en": ["Start over"], "es": ["Empezar de nuevo"], "fr": ["Recommencer"]},
+    "keep_editing": {
+        "en": ["Keep editing"],
+        "es": ["Seguir editando"],
+        "fr": ["Continuer la modification"],
     },
     "promo_ok": {
         "en": ["OK", "Got it", "Continue", "Dismiss", "Close"],
@@ -185,6 +306,31 @@ TEXTS: dict[str, dict[str, list[str]]] = {
             "Tentative de connexion suspecte",
         ],
     },
+    "account_disabled": {
+        "en": ["We disabled your account"],
+        "es": ["Inhabilitamos tu cuenta", "Hemos inhabilitado tu cuenta"],
+        "fr": ["Nous avons désactivé votre compte"],
+    },
+    "account_suspended": {
+        "en": ["We suspended your account"],
+        "es": ["Suspendimos tu cuenta", "Hemos suspendido tu cuenta"],
+        "fr": ["Nous avons suspendu votre compte"],
+    },
+    "checkpoint_id_upload": {
+        "en": ["Upload your ID"],
+        "es": ["Sube tu identificación", "Sube tu documento de identidad"],
+        "fr": ["Importez votre pièce d'identité"],
+    },
+    "checkpoint_captcha": {
+        "en": ["Confirm you're human"],
+        "es": ["Confirma que eres una persona"],
+        "fr": ["Confirmez que vous êtes humain"],
+    },
+    "checkpoint_video_selfie": {
+        "en": ["Confirm you're a real person"],
+        "es": ["Confirma que eres una persona real"],
+        "fr": ["Confirmez que vous êtes une vraie personne"],
+    },
     "two_factor": {
         "en": ["Enter the code we sent", "Enter confirmation code", "Two-factor authentication"],
         "es": [
@@ -246,14 +392,22 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     },
     # login (flows.login)
     "username_hint": {
-        "en": ["Phone number, username, or email", "Username, email or mobile number"],
+        "en": [
+            "Phone number, username, or email",
+            "Username, email or mobile number",
+            "Username, email or mobile number,",
+        ],
         "es": [
             "Teléfono, nombre de usuario o correo electrónico",
             "Nombre de usuario, correo electrónico o número de móvil",
         ],
         "fr": ["Numéro de téléphone, nom d'utilisateur ou adresse e-mail"],
     },
-    "password_hint": {"en": ["Password"], "es": ["Contraseña"], "fr": ["Mot de passe"]},
+    "password_hint": {
+        "en": ["Password", "Password,"],
+        "es": ["Contraseña", "Contraseña,"],
+        "fr": ["Mot de passe", "Mot de passe,"],
+    },
     # the credentials were refused (matched as prefixes: titles and bodies of the dialog)
     "wrong_password": {
         "en": [
@@ -303,26 +457,37 @@ def el(name: str, **kwargs: object) -> Element:
 _ELEMENTS = [
     # -- home feed and navigation
     el("tab_bar", ids=("tab_bar",), package=IG),
-    el("feed_tab", ids=("feed_tab", "tab_feed"), descs=("home",), package=IG),
+    el("feed_tab", ids=("feed_tab",), descs=("home",), package=IG),
+    el("reels_tab", ids=("clips_tab",), package=IG),
+    # the Reels tab's viewer (a start screen: the app lands there after sharing a reel)
+    el("clips_viewer", ids=("clips_viewer_container", "root_clips_layout"), package=IG),
     el("title_logo", ids=("title_logo",), package=IG),
     el("reels_tray", ids=("reels_tray_container",), package=IG),
     el("profile_tab", ids=("profile_tab", "tab_avatar"), descs=("profile",), package=IG),
     el("create_button", ids=("creation_tab",), descs=("create",), package=IG),
-    el(
-        "create_button_left",
-        ids=("action_bar_buttons_container_left",),
-        package=IG,
-    ),
+    # 2025-26: the feed's action bar holds Create as an ImageView without id or desc
+    el("create_button_left", ids=("action_bar_buttons_container_left",), package=IG),
+    # 2025-26: the profile's "+" ("Create New") opens the Create sheet
+    el("profile_create", descs=("create_new",), package=IG),
+    # -- the Create sheet over the profile: rows by content-desc
+    el("create_sheet_post", descs=("create_new_post",), package=IG),
+    el("create_sheet_reel", descs=("create_new_reel",), package=IG),
+    el("create_sheet_story", descs=("create_new_story",), package=IG),
     # -- destination chooser
     el("dest_feed", ids=("cam_dest_feed",), texts=("dest_post",), package=IG),
     el("dest_reel", ids=("cam_dest_clips",), texts=("dest_reel",), package=IG),
     el("dest_story", ids=("cam_dest_story",), texts=("dest_story",), package=IG),
     # -- gallery picker
     el("gallery_thumb", ids=("gallery_grid_item_thumbnail",), package=IG),
+    el("gallery_title", ids=("gallery_title_text", "new_post_title"), package=IG),
     el("gallery_grid", ids=("media_picker_grid_view", "gallery_recycler_view"), package=IG),
     el(
         "select_multiple",
-        ids=("multi_select_slide_button_alt", "multi_select_slide_button"),
+        ids=(
+            "multi_select_slide_button_alt",
+            "gallery_menu_multi_select_button",
+            "multi_select_slide_button",
+        ),
         descs=("select_multiple",),
         package=IG,
     ),
@@ -345,6 +510,10 @@ _ELEMENTS = [
     ),
     el("caption_done", ids=("action_bar_button_text",), texts=("confirm",), package=IG),
     el("location_row", ids=("location_label",), package=IG),
+    # composer rows "Share to → Your story / Facebook": a title and a toggle in one row
+    el("share_to_title", texts=("your_story",), package=IG),
+    el("row_toggle", ids=("toggle",), classes=("ToggleButton", "Switch"), package=IG),
+    el("save_draft_button", ids=("save_draft_button",), package=IG),
     el(
         "share",
         ids=("share_footer_button", "share_button"),
@@ -359,18 +528,26 @@ _ELEMENTS = [
         texts=("your_story",),
         package=IG,
     ),
+    # the story editor's share bar (2026): Buttons "Your story" / "Close Friends" / "Share to"
+    el("story_share_bar", ids=("story_share_controls_action_bar",), package=IG),
     # -- upload
-    el(
-        "pending_row",
-        ids=("row_pending_container", "reel_upload_progress"),
-        texts=("posting",),
-        package=IG,
-    ),
+    el("pending_row", ids=("row_pending_container",), texts=("posting",), package=IG),
+    el("pending_progress", ids=("row_pending_media_progress_bar",), package=IG),
     el("posting_text", texts=("posting",), package=IG),
+    el("posting_to_text", texts=("posting_to",), match="prefix", package=IG),
+    # the Reels upload snackbar: "Sharing to Reels…" with a progress bar, then "Done posting…"
+    el("upload_snackbar", ids=("igds_upload_snackbar", "upload_snackbar_container"), package=IG),
+    el("snackbar_status", ids=("status_text",), package=IG),
+    el("snackbar_progress", ids=("progress_bar",), package=IG),
+    # positive success: "Posted! Nicely done." with Send, or the snackbar's "Done posting…"
+    el("posted_text", texts=("posted",), match="prefix", package=IG),
+    el("pending_reshare", ids=("row_pending_media_reshare_button",), package=IG),
     # a story uploads in the tray: the own avatar's content-desc says "Your story. Posting…"
     el("story_posting", descs=("posting",), match="contains", package=IG),
     el("story_failed", descs=("upload_failed",), match="contains", package=IG),
-    el("pending_retry", ids=("row_pending_media_reshare_button",), package=IG),
+    # positive failure: a failed row offers retry and/or discard
+    el("pending_retry", ids=("row_pending_media_retry_button",), package=IG),
+    el("pending_discard", ids=("row_pending_media_discard_button",), package=IG),
     el("upload_failed_text", texts=("upload_failed",), match="prefix", package=IG),
     el("no_connection", texts=("no_connection",), package=IG),
     # -- the story viewer (own story: oldest item first; tap right for the next)
@@ -384,16 +561,26 @@ _ELEMENTS = [
     el("story_media", ids=("reel_viewer_media_container",), package=IG),
     el("story_header", ids=("reel_viewer_header",), package=IG),
     el("story_image", ids=("reel_viewer_image_view",), package=IG),
-    el("story_video", ids=("viewer_texture_view", "reel_viewer_video_view"), package=IG),
+    el("story_video", ids=("reel_viewer_texture_view", "reel_viewer_video_view"), package=IG),
     el("own_avatar", ids=("row_profile_header_imageview",), package=IG),
     # -- profile and accounts
     el("profile_tabs", ids=("profile_tab_layout", "profile_tabs_container"), package=IG),
-    el("post_count", ids=("row_profile_header_textview_post_count",), package=IG),
     el(
-        "profile_header",
-        ids=("row_profile_header_imageview", "row_profile_header_post_count_container"),
+        "post_count",
+        ids=("profile_header_familiar_post_count_value", "row_profile_header_textview_post_count"),
         package=IG,
     ),
+    el(
+        "profile_header",
+        ids=(
+            "row_profile_header_imageview",
+            "profile_header_container",
+            "row_profile_header_post_count_container",
+        ),
+        package=IG,
+    ),
+    # another user's profile: a Follow button instead of Edit profile
+    el("follow_button", ids=("profile_header_follow_button",), package=IG),
     el(
         "profile_title",
         ids=(
@@ -417,11 +604,15 @@ _ELEMENTS = [
         ids=("image_button", "profile_grid_item", "grid_card_layout_container"),
         package=IG,
     ),
+    # an opened post's caption: an id-less IgTextLayoutView ("username caption… more") in
+    # 2025-26; older builds gave it an id
     el(
         "post_caption",
-        ids=("row_feed_comment_textview_layout", "row_feed_caption", "caption_text"),
+        ids=("row_feed_comment_textview_layout", "caption_text"),
+        fallback_classes=("IgTextLayoutView",),
         package=IG,
     ),
+    el("post_header", ids=("row_feed_profile_header",), package=IG),
     el(
         "carousel_indicator",
         ids=("carousel_page_indicator", "carousel_index_indicator", "carousel_media_group"),
@@ -443,7 +634,16 @@ _ELEMENTS = [
         texts=("allow_all",),
     ),
     el("perm_message", ids=("permission_message",)),
-    el("promo_headline", ids=("igds_headline_headline", "igds_headline_body"), package=IG),
+    el(
+        "promo_headline",
+        ids=(
+            "igds_headline_headline",
+            "igds_headline_emphasized_headline",
+            "igds_headline_body",
+            "promo_headline",
+        ),
+        package=IG,
+    ),
     el(
         "promo_primary",
         ids=("igds_headline_primary_action_button", "bb_primary_action", "primary_button"),
@@ -451,6 +651,19 @@ _ELEMENTS = [
     ),
     el("promo_bb", ids=("bb_primary_action_container", "bb_primary_action"), package=IG),
     el("auxiliary_button", ids=("auxiliary_button",), package=IG),
+    # a bottom sheet's dimmed background: a tap there closes the sheet without choosing
+    el("sheet_dimmer", ids=("background_dimmer",), package=IG),
+    el("never_tap", descs=("never_tap",), texts=("never_tap",), package=IG),
+    el(
+        "rate_dialog",
+        ids=("appirater_title_area", "appirater_cancel_button"),
+        texts=("rate_app",),
+        package=IG,
+    ),
+    el("rate_no_thanks", ids=("appirater_cancel_button",), texts=("not_now",), package=IG),
+    el("save_draft_title", ids=(), texts=("save_draft_title",), package=IG),
+    el("start_over", texts=("start_over",), package=IG),
+    el("keep_editing", texts=("keep_editing",), package=IG),
     el("not_now", texts=("not_now",), descs=("not_now",), package=IG),
     el("promo_ok", texts=("promo_ok",), package=IG),
     el("dialog_ok", texts=("ok",), package=IG),
@@ -470,10 +683,31 @@ _ELEMENTS = [
     el("more_options", descs=("more_options",), package=IG),
     el("allow_access", texts=("allow_access",), package=IG),
     el("keyboard", ids=("*input_view", "*keyboard_view", "*keyboard_holder")),
-    el("login_username", ids=("login_username",), package=IG),
-    el("login_password", ids=("password", "login_password"), package=IG),
+    # the login form: ids in older builds, only content-desc on the 2025 Bloks form
+    el(
+        "login_username",
+        ids=("login_username",),
+        descs=("username_hint",),
+        classes=("EditText",),
+        package=IG,
+    ),
+    el(
+        "login_password",
+        ids=("password", "login_password"),
+        descs=("password_hint",),
+        classes=("EditText",),
+        package=IG,
+    ),
     el("login_button", ids=("log_in_button", "button_text"), texts=("log_in",), package=IG),
     el("challenge", texts=("challenge",), package=IG),
+    # account blocks on Bloks pages (no ids): titles as text and content-desc, as prefixes
+    el("account_disabled", texts=("account_disabled",), match="prefix", package=IG),
+    el("account_suspended", texts=("account_suspended",), match="prefix", package=IG),
+    el("checkpoint_id_upload", texts=("checkpoint_id_upload",), package=IG),
+    el("checkpoint_captcha", texts=("checkpoint_captcha",), package=IG),
+    el("checkpoint_video_selfie", texts=("checkpoint_video_selfie",), match="prefix", package=IG),
+    # a Bloks page still loading (only its Menu button): wait
+    el("bloks_page", ids=("bloks_container",), package=IG),
     el("two_factor_id", ids=("*two_factor",), package=IG),
     el("two_factor_text", texts=("two_factor",), match="prefix", package=IG),
     el("action_blocked", texts=("action_blocked",), match="prefix", package=IG),

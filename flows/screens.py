@@ -14,12 +14,13 @@ Each screen has a kind:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from flows.hierarchy import Hierarchy
 from flows.resources import ELEMENTS, IG, PERMISSION_PACKAGES, PLAY_STORE_PACKAGE
-from flows.selectors import exists
+from flows.selectors import exists, normalize
 
 ScreenKind = Literal["failure", "interrupt", "wait", "flow"]
 
@@ -34,15 +35,43 @@ class ScreenSpec:
     packages: tuple[str, ...] = ()  # some node must belong to one of these packages
     code: str | None = None  # failure code
     dismiss: tuple[str, ...] = ()  # interrupt: elements to tap, first present wins
+    check: Callable[[Hierarchy], bool] | None = None  # a test no element list can express
+    detail: str = ""  # failure: what the screen asks for, for the message ops read
 
     def matches(self, ui: Hierarchy) -> bool:
         if self.packages and not any(ui.has_package(p) for p in self.packages):
+            return False
+        if self.check is not None and not self.check(ui):
             return False
         if any(not exists(ui, ELEMENTS[e]) for e in self.all_of):
             return False
         if self.any_of and not any(exists(ui, ELEMENTS[e]) for e in self.any_of):
             return False
         return not any(exists(ui, ELEMENTS[e]) for e in self.none_of)
+
+
+_BLANK_WORDS = frozenset({"", "menu"})
+
+
+def blank_page(ui: Hierarchy) -> bool:
+    """The app's window with nothing readable in it yet: the splash (logo only) or a Bloks page
+    whose content has not arrived (only its Menu button). A person waits."""
+    app_nodes = [n for n in ui.nodes if n.package == IG]
+    if not app_nodes:
+        return False
+    for node in app_nodes:
+        if (
+            normalize(node.text) not in _BLANK_WORDS
+            or normalize(node.content_desc) not in _BLANK_WORDS
+        ):
+            return False
+        if node.clickable and normalize(node.content_desc) != "menu":
+            return False
+    return True
+
+
+def _account_block(name: str, code: str, detail: str) -> ScreenSpec:
+    return ScreenSpec(name, "failure", any_of=(name,), code=code, detail=detail)
 
 
 SCREENS: list[ScreenSpec] = [
@@ -59,6 +88,32 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec("play_store", "failure", packages=(PLAY_STORE_PACKAGE,), code="app_update_required"),
     # -- the app says no
     ScreenSpec("update_wall", "failure", any_of=("update_wall",), code="app_update_required"),
+    # account blocks (Bloks pages without ids, 2025-26): nothing on them is ever tapped
+    _account_block(
+        "account_disabled",
+        "account_disabled",
+        "Instagram disabled the account; it cannot be appealed from the phone",
+    ),
+    _account_block(
+        "account_suspended",
+        "account_suspended",
+        "Instagram suspended the account; appeal in the app before the deadline it shows",
+    ),
+    _account_block(
+        "checkpoint_id_upload",
+        "checkpoint_required",
+        "checkpoint id_upload: Instagram asks for a photo of an official ID",
+    ),
+    _account_block(
+        "checkpoint_captcha",
+        "checkpoint_required",
+        "checkpoint captcha: Instagram asks to type the code of an image",
+    ),
+    _account_block(
+        "checkpoint_video_selfie",
+        "checkpoint_required",
+        "checkpoint video_selfie: Instagram asks for a video selfie",
+    ),
     ScreenSpec("challenge", "failure", any_of=("challenge",), code="auth_challenge_required"),
     ScreenSpec(
         "two_factor",
@@ -106,6 +161,16 @@ SCREENS: list[ScreenSpec] = [
         any_of=("draft_prompt",),
         dismiss=("start_new_video", "auxiliary_button"),
     ),
+    # the reel editor's "Save draft?" sheet: the intention chooses (`draft_choice`); by default
+    # "Start over" — a draft left behind by an earlier run is never kept
+    ScreenSpec(
+        "save_draft_sheet",
+        "interrupt",
+        all_of=("save_draft_title",),
+        dismiss=("start_over",),
+    ),
+    # "Rate Instagram": "No, thanks" (never the rating)
+    ScreenSpec("rate_dialog", "interrupt", any_of=("rate_dialog",), dismiss=("rate_no_thanks",)),
     ScreenSpec("discard_prompt", "interrupt", all_of=("discard",), dismiss=("discard",)),
     ScreenSpec("save_login", "interrupt", any_of=("save_login",), dismiss=("not_now",)),
     ScreenSpec(
@@ -114,21 +179,38 @@ SCREENS: list[ScreenSpec] = [
         any_of=("notifications_prompt",),
         dismiss=("not_now",),
     ),
+    # promotions and upsells: "Not now"/OK-like buttons, else a tap on the dimmed background,
+    # else Back; a button that buys, subscribes or verifies is never tapped (engine rule)
     ScreenSpec(
         "promo",
         "interrupt",
         any_of=("promo_headline", "promo_bb"),
-        dismiss=("promo_primary", "not_now", "promo_ok"),
+        dismiss=("not_now", "promo_primary", "promo_ok", "sheet_dimmer"),
     ),
     ScreenSpec("allow_access", "interrupt", any_of=("allow_access",), dismiss=("allow_access",)),
     # a spinner in place of the screen: wait (slow network, cold start)
     ScreenSpec("loading", "wait", any_of=("loading",)),
+    ScreenSpec("blank", "wait", check=blank_page),
     # a story viewer is a full-screen activity of its own (no tab bar, no composer)
     ScreenSpec("story_viewer", any_of=("story_viewer",)),
     # -- the publish path (overlays first)
-    ScreenSpec("upload_failed", any_of=("pending_retry", "upload_failed_text", "story_failed")),
-    ScreenSpec("uploading", any_of=("pending_row", "story_posting")),
-    ScreenSpec("story_share", any_of=("your_story",), none_of=("tab_bar", "reels_tray")),
+    # upload outcomes on the feed or the Reels tab: a failed row, a done row/snackbar, running
+    ScreenSpec(
+        "upload_failed",
+        any_of=("pending_retry", "pending_discard", "upload_failed_text", "story_failed"),
+    ),
+    ScreenSpec("upload_done", any_of=("posted_text", "pending_reshare")),
+    ScreenSpec("uploading", any_of=("pending_row", "story_posting", "upload_snackbar")),
+    # the Create sheet over the profile (the tab bar is still there)
+    ScreenSpec(
+        "create_sheet", any_of=("create_sheet_post", "create_sheet_reel", "create_sheet_story")
+    ),
+    # the story editor's share bar; the reel composer's "Share to → Your story" row is not it
+    ScreenSpec(
+        "story_share",
+        any_of=("story_share_bar", "your_story"),
+        none_of=("tab_bar", "reels_tray", "caption"),
+    ),
     ScreenSpec("caption_editor", all_of=("caption", "caption_done"), none_of=("share",)),
     ScreenSpec("composer", any_of=("caption",)),
     ScreenSpec("gallery", any_of=("gallery_thumb", "gallery_grid")),
@@ -140,8 +222,14 @@ SCREENS: list[ScreenSpec] = [
     # real builds: "Add account" opens a sheet with "Log into existing account" (flows.login)
     ScreenSpec("add_account_sheet", any_of=("log_into_existing",)),
     ScreenSpec("account_switcher", any_of=("account_row",)),
+    # someone else's profile (a Follow button): not ours, whatever its title says
+    ScreenSpec("other_profile", all_of=("follow_button",)),
     ScreenSpec("profile", any_of=("profile_tabs", "post_count", "profile_header", "private_empty")),
-    ScreenSpec("post_view", any_of=("post_caption",), none_of=("title_logo", "reels_tray")),
+    # an opened post (no tab bar: a full-screen page with Back)
+    ScreenSpec(
+        "post_view", any_of=("post_caption",), none_of=("title_logo", "reels_tray", "tab_bar")
+    ),
+    ScreenSpec("reels_tab", any_of=("clips_viewer",)),
     ScreenSpec("home_feed", any_of=("title_logo", "reels_tray", "feed_tab", "tab_bar")),
 ]
 

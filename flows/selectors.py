@@ -29,6 +29,8 @@ class Element:
     match: "exact" (whole string), "prefix" or "contains" for descs and texts.
     package: restrict to nodes of this package (None: any).
     classes: restrict to these view classes (suffix match, e.g. "ImageView").
+    fallback_classes: the last alternative, for views the app gives neither id nor words
+        (e.g. the caption of an opened post): any node of these classes (suffix match).
     """
 
     name: str
@@ -38,6 +40,7 @@ class Element:
     match: str = "exact"
     package: str | None = None
     classes: tuple[str, ...] = ()
+    fallback_classes: tuple[str, ...] = ()
 
 
 def normalize(value: str) -> str:
@@ -149,6 +152,13 @@ def find_all(ui: Hierarchy, element: Element) -> list[Node]:
             ]
             if hits:
                 return hits
+    if element.fallback_classes:
+        return [
+            n
+            for n in ui.nodes
+            if any(n.class_name.endswith(c) for c in element.fallback_classes)
+            and _node_ok(element, n)
+        ]
     return []
 
 

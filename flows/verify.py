@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flows.account import BACK_OUT_SCREENS, MAX_BACKS, STALE_DIALOGS, EnsureAccount
+from flows.account import BACK_OUT_SCREENS, MAX_BACKS, STALE_DIALOGS, EnsureAccount, uploads_running
 from flows.driver import Driver
 from flows.engine import Engine, Outcome, Screen
 from flows.hierarchy import Node
-from flows.publish import uploads_running
 from flows.selectors import normalize, text_variants
 from flows.stories import FindStory
 
@@ -55,12 +54,14 @@ class SettleUploads:
         self.moves = 0
 
     def step(self, engine: Engine, screen: Screen) -> Outcome:
-        if screen.name in ("home_feed", "uploading", "upload_failed"):
+        if screen.name in ("home_feed", "uploading", "upload_failed", "upload_done"):
             return Outcome.WAIT if uploads_running(screen) else Outcome.DONE
         self.moves += 1
         if self.moves > MAX_BACKS:
             raise engine.unexpected(screen, self.name)
-        if screen.name in ("profile", "post_view") and engine.tap_element(screen, "feed_tab"):
+        if screen.name in ("profile", "post_view", "reels_tab", "other_profile") and (
+            engine.tap_element(screen, "feed_tab")
+        ):
             return Outcome.CONTINUE
         if screen.name in BACK_OUT_SCREENS or screen.name in ("account_switcher", "post_view"):
             engine.press("back")

@@ -27,7 +27,7 @@ from controller.schemas import (
 from controller.security import SecretBox
 from controller.timeutil import utcnow
 from controller.timezones import zone
-from flows.errors import ERROR_KINDS
+from flows.errors import ERROR_KINDS, held_state
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 log = structlog.get_logger()
@@ -249,7 +249,7 @@ def report_preflight(
     account.preflight_at = utcnow()
     session.add(account)
     if not body.ok and body.code and ERROR_KINDS[body.code].account_level:
-        state = "challenge" if body.code == "auth_challenge_required" else "needs_auth"
+        state = held_state(body.code)
         accounts.hold(session, account, state, f"preflight: {body.code}: {body.message}")
     session.commit()
     return account_out(session, account, settings)

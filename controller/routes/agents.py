@@ -40,7 +40,7 @@ from controller.schemas import (
 )
 from controller.security import SecretBox, hash_token, new_token
 from controller.timeutil import utcnow
-from flows.errors import ERROR_KINDS
+from flows.errors import ERROR_KINDS, held_state
 
 router = APIRouter(prefix="/v1", tags=["agent protocol"])
 log = structlog.get_logger()
@@ -416,11 +416,12 @@ def _fail(
     if kind.account_level:
         account = session.get(Account, job.account_id)
         if account is not None:
-            state = "challenge" if code == "auth_challenge_required" else "needs_auth"
+            state = held_state(code)
             accounts.hold(session, account, state, reason)
-    if lease.point_of_no_return_at is not None:
-        # Share was tapped: whatever the app said, only the profile can tell whether the post
-        # went out. Verification runs before anything else once the account is active again.
+    if lease.point_of_no_return_at is not None and not body.not_published:
+        # Share was tapped and the app did not say plainly that the post failed (a failed
+        # upload row does): only the profile can tell whether the post went out. Verification
+        # runs before anything else once the account is active again.
         lifecycle.move(
             session,
             job,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,17 @@ class ReplayDriver:
 
     serial = "replay-1"
 
-    def __init__(self, *screens: str, fail_dump_at: int | None = None) -> None:
+    def __init__(
+        self,
+        *screens: str,
+        fail_dump_at: int | None = None,
+        load: Callable[[str], str] | None = None,
+    ) -> None:
         self.screens = list(screens)
         self.pos = 0
         self.log: list[tuple] = []
         self.fail_dump_at = fail_dump_at
+        self.load = load or dump
 
     def dump_hierarchy(self) -> str:
         if self.fail_dump_at is not None and self.pos == self.fail_dump_at:
@@ -39,7 +46,7 @@ class ReplayDriver:
         name = self.screens[min(self.pos, len(self.screens) - 1)]
         self.pos += 1
         self.log.append(("dump", name))
-        return dump(name)
+        return self.load(name)
 
     def tap(self, x: int, y: int) -> None:
         self.log.append(("tap", x, y))
