@@ -1036,9 +1036,29 @@ class ComposerScreen(Screen):
         rows: list[tuple[str, str, str]] = [
             ("row", t["tag_people"], ""),
             ("location", t["add_location"], ""),
+            ("toggle", t["ai_label"], ""),
             ("row", t["audience"], t["everyone"]),
         ]
         for kind, title, sub in rows:
+            if kind == "toggle":
+                row = Node(LINEAR, "", bounds=(0, y, W, y + 227), clickable=True)
+                row.add(Node(IMAGE, "icon", bounds=(39, y + 57, 128, y + 122)))
+                inline = Node(LINEAR, "title_inline_layout", bounds=(128, y + 33, 913, y + 88))
+                inline.add(text_view("title", title, (128, y + 33, 350, y + 88)))
+                row.add(inline)
+                row.add(
+                    Node(
+                        "android.widget.ToggleButton",
+                        "toggle",
+                        bounds=(913, y + 45, 1041, y + 132),
+                        clickable=True,
+                        checkable=True,
+                        on_tap=lambda: None,
+                    )
+                )
+                body.add(row)
+                y += 227
+                continue
             if kind == "location":
                 outer = Node(BUTTON, "", bounds=(0, y, W, y + 200), clickable=True)
                 loc = Node(LINEAR, "metadata_location_row", desc=title, bounds=(0, y, W, y + 200))
@@ -1109,6 +1129,13 @@ class ComposerScreen(Screen):
                 )
             )
             body.add(row)
+            y += 138
+        limit = max(0, y + 20 - footer_top)
+        scroll.scrollable = True
+        scroll.on_scroll = lambda dx, dy: self.scroll_by(dx, dy, limit)
+        self.scroll = min(self.scroll, limit)
+        for child in body.children:
+            shift(child, self.scroll)
         nodes.append(clip_tree(scroll, (0, content_top, W, footer_top)) or scroll)
         footer = Node(
             LINEAR,

@@ -276,6 +276,20 @@ class ProfileScreen(Screen):
             metrics.add(box)
             x += 250
         header.add(metrics)
+        # the Bloks "Professional dashboard" entry every real own-profile dump shows
+        bloks = Node(FRAME, "bloks_container", bounds=(0, y + 362, W, y + 540))
+        entry = Node(VIEW, "", bounds=bloks.bounds, clickable=True, on_tap=lambda: None)
+        entry.add(
+            Node(
+                BUTTON,
+                "",
+                text=t["pro_dashboard"],
+                desc=t["pro_dashboard_desc"],
+                bounds=(64, y + 390, 412, y + 440),
+            )
+        )
+        bloks.add(entry)
+        header.add(bloks)
         actions = Node(LINEAR, "profile_header_actions_top_row", bounds=(0, y + 540, W, y + 627))
         for i, key in enumerate(("edit_profile", "share_profile")):
             b = (30 + i * 518, y + 540, 532 + i * 518, y + 627)

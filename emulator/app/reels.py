@@ -81,7 +81,19 @@ class ReelsTabScreen(Screen):
     def build(self) -> list[Node]:
         app = self.app
         t = self.t
-        nodes: list[Node] = [Node(FRAME, "clips_viewer_view_pager", bounds=(0, 0, W, TAB_TOP))]
+        root = Node(FRAME, "root_clips_layout", bounds=(0, 0, W, TAB_TOP))
+        viewer = Node(FRAME, "clips_viewer_container", bounds=root.bounds)
+        pager = Node(FRAME, "clips_viewer_view_pager", bounds=root.bounds)
+        # the reel playing: like / comment / share buttons at the right, as real dumps show
+        y = 1298
+        for rid, key in (
+            ("like_button", "like"),
+            ("comment_button", "comment"),
+            ("direct_share_button", "share"),
+        ):
+            pager.add(image_view(rid, t[key], (952, y, 1060, y + 120), on_tap=lambda: None))
+            y += 142
+        nodes: list[Node] = [root.add(viewer.add(pager))]
         bar = Node(
             "android.widget.RelativeLayout", "clips_viewer_action_bar", bounds=(0, TOP, W, 232)
         )

@@ -41,6 +41,7 @@ def push_scan(phone, data: bytes, path: str) -> None:
 def phone() -> SimPhone:
     return SimPhone(
         "sim-test",
+        layout="legacy",
         seed=1,
         speed=20.0,
         accounts=[SimAccount("brand_one"), SimAccount("brand_two", posts=3)],

@@ -1,11 +1,16 @@
-"""Each fault kind has the effect docs/emulator.md documents, checked through the XML."""
+"""Each fault kind has the effect docs/emulator.md documents, checked through the XML.
+
+The checks of the older kinds drive the pre-2025 app (`layout="legacy"`: Create tab, footer
+Share) where their effect was specified; the 2025-26 kinds (blocks, Reels promo, Rate
+Instagram, share-to-story) run on the default layout. tests/emulator/test_layout_2025.py
+covers the default layout's publishing and upload outcomes."""
 
 from __future__ import annotations
 
 import pytest
 
 from emulator.accounts import SimAccount
-from emulator.faults import FAULT_NAMES, FAULTS, FaultPlan
+from emulator.faults import BLOCKS, FAULT_NAMES, FAULTS, FaultPlan
 from emulator.phone import SimPhone
 from tests.emulator.conftest import jpeg, mp4, push_scan, sha
 from tests.emulator.xmlui import tap, ui, wait_for, wait_gone
@@ -14,13 +19,14 @@ INSTAGRAM = "com.instagram.android"
 PERMISSION = "com.android.permissioncontroller"
 
 
-def make(*script, accounts=None) -> SimPhone:
+def make(*script, accounts=None, layout="legacy") -> SimPhone:
     phone = SimPhone(
         "sim-f",
         seed=3,
         speed=20.0,
-        accounts=accounts or [SimAccount("acct")],
+        accounts=accounts or [SimAccount("acct", full_name="Jordan Lee")],
         faults=FaultPlan.script(list(script)),
+        layout=layout,
     )
     push_scan(phone, jpeg(), "/sdcard/DCIM/igfarm/job.jpg")
     return phone
@@ -209,19 +215,19 @@ def test_fresh_install_asks_for_media_permission_once():
     phone = SimPhone("sim-perm", speed=20, media_permission="ask")
     push_scan(phone, jpeg(), "/sdcard/DCIM/igfarm/a.jpg")
     phone.app_start(INSTAGRAM)
-    tap(phone, rid="creation_tab")
+    tap(phone, rid="action_bar_buttons_container_left")  # the id-less Create
     assert ui(phone).has(rid="com.android.permissioncontroller:id/permission_allow_all_button")
     tap(phone, rid="com.android.permissioncontroller:id/permission_allow_all_button")
     assert ui(phone).has(rid="gallery_grid_item_thumbnail")
     phone.press_key("back")
-    tap(phone, rid="creation_tab")
+    tap(phone, rid="action_bar_buttons_container_left")  # the id-less Create
     assert PERMISSION not in ui(phone).packages()
 
 
 def test_denied_permission_leaves_an_empty_gallery():
     phone = SimPhone("sim-deny", speed=20, media_permission="ask")
     phone.app_start(INSTAGRAM)
-    tap(phone, rid="creation_tab")
+    tap(phone, rid="action_bar_buttons_container_left")  # the id-less Create
     tap(phone, rid="com.android.permissioncontroller:id/permission_deny_button")
     screen = ui(phone)
     assert not screen.has(rid="gallery_grid_item_thumbnail")
@@ -369,7 +375,97 @@ def check_locale_es(phone) -> None:
     assert ui(phone).find(rid="next_button_textview").text == "Siguiente"
 
 
+# ------------------------------------------------------ 2025-26 kinds (default layout)
+def check_popup_reels_promo(phone) -> None:
+    phone.app_start(INSTAGRAM)
+    tap(phone, rid="clips_tab")
+    screen = ui(phone)
+    assert screen.find(rid="igds_headline_emphasized_headline").text == (
+        "Get more from your next reel"
+    )
+    assert screen.has(rid="promo_headline")
+    tap(phone, rid="bb_primary_action_container", desc="Get started")
+    assert phone.purchases_started() == [("acct", "meta_verified")]
+    assert ui(phone).has(text="Meta Verified")
+    phone.press_key("back")
+    assert ui(phone).has(rid="clips_tab")
+
+
+def check_popup_rate_app(phone) -> None:
+    phone.app_start(INSTAGRAM)
+    screen = ui(phone)
+    assert screen.find(rid="appirater_title_area").text == "Rate Instagram"
+    tap(phone, rid="appirater_cancel_button", text="No, thanks")
+    assert not ui(phone).has(rid="appirater_title_area")
+    assert ui(phone).has(rid="feed_tab")
+
+
+def _check_block(phone, title: str, action: str) -> None:
+    phone.app_start(INSTAGRAM)
+    screen = ui(phone)
+    assert screen.has(rid="bloks_container")
+    assert screen.has(text=title) and screen.has(desc=action)
+    assert not screen.has(rid="tab_bar")
+    phone.press_key("back")
+    phone.app_start(INSTAGRAM)  # it stays for this account
+    assert ui(phone).has(text=title)
+
+
+def check_checkpoint_id_upload(phone) -> None:
+    _check_block(phone, "Upload your ID", "Upload a photo")
+
+
+def check_checkpoint_captcha(phone) -> None:
+    _check_block(phone, "Confirm you're human", "Next")
+
+
+def check_checkpoint_video_selfie(phone) -> None:
+    _check_block(phone, "Confirm you're a real person with a video selfie", "Start video selfie")
+
+
+def check_account_disabled(phone) -> None:
+    _check_block(phone, "We disabled your account", "Log out")
+    tap(phone, desc="Log out")
+    assert ui(phone).has(desc="Username, email or mobile number,")
+
+
+def check_account_suspended(phone) -> None:
+    _check_block(phone, "We suspended your account, Jordan", "Appeal")
+    assert ui(phone).has(text="180 days left to appeal or we'll permanently disable your account")
+
+
+def check_layout_share_to_story(phone) -> None:
+    data = mp4(12)
+    push_scan(phone, data, "/sdcard/DCIM/igfarm/reel.mp4")
+    phone.app_start(INSTAGRAM)
+    tap(phone, rid="profile_tab")
+    tap(phone, desc="Create New")
+    tap(phone, desc="Create new reel")
+    tap(phone, rid="gallery_grid_item_thumbnail")
+    tap(phone, rid="clips_right_action_button")
+    phone.swipe(540, 1800, 540, 900, 0.3)
+    screen = ui(phone)
+    assert screen.has(text="Share to") and screen.has(rid="title", text="Your story")
+    assert not screen.has(text="Also share on…")
+    tap(phone, rid="share_button")
+    wait_for(phone, text="Done posting. Want to send it directly to friends?")
+    assert [p.kind for p in phone.published()] == ["reel"]  # the toggle is off
+
+
+def check_layout_legacy(phone) -> None:
+    phone.app_start(INSTAGRAM)
+    screen = ui(phone)
+    assert screen.has(rid="creation_tab") and not screen.has(rid="direct_tab")
+
+
 CHECKS = {name: globals()[f"check_{name}"] for name in FAULT_NAMES}
+DEFAULT_LAYOUT = {
+    "popup_reels_promo",
+    "popup_rate_app",
+    *BLOCKS,
+    "layout_share_to_story",
+    "layout_legacy",
+}
 
 
 @pytest.mark.parametrize("name", FAULT_NAMES)
@@ -379,7 +475,8 @@ def test_fault_effect(name):
     accounts = None
     if name in ("two_factor", "wrong_password"):
         accounts = [SimAccount("acct", logged_in=False)]
-    phone = make((name, trigger), accounts=accounts)
+    layout = "2025" if name in DEFAULT_LAYOUT else "legacy"
+    phone = make((name, trigger), accounts=accounts, layout=layout)
     CHECKS[name](phone)
     assert [f.name for f in phone.faults.fired][:1] == [name] or name == "slow_screen"
 

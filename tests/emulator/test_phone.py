@@ -244,7 +244,9 @@ def test_keyboard_shows_and_back_hides_it(phone):
 
 
 def test_spanish_locale():
-    phone = SimPhone("sim-es", locale="es", speed=20, accounts=[SimAccount("marca")])
+    phone = SimPhone(
+        "sim-es", layout="legacy", locale="es", speed=20, accounts=[SimAccount("marca")]
+    )
     push_scan(phone, jpeg(), "/sdcard/DCIM/igfarm/x.jpg")
     phone.app_start(INSTAGRAM)
     screen = ui(phone)
@@ -296,7 +298,10 @@ def test_account_switcher_and_publish_as_other_account(phone):
 
 def test_login_screen_wrong_then_right_password():
     phone = SimPhone(
-        "sim-login", speed=20, accounts=[SimAccount("newbie", password="s3cret", logged_in=False)]
+        "sim-login",
+        layout="legacy",
+        speed=20,
+        accounts=[SimAccount("newbie", password="s3cret", logged_in=False)],
     )
     phone.app_start(INSTAGRAM)
     screen = ui(phone)
@@ -327,6 +332,7 @@ def test_login_screen_wrong_then_right_password():
 def test_two_factor_and_challenge_accounts():
     phone = SimPhone(
         "sim-auth",
+        layout="legacy",
         speed=20,
         accounts=[
             SimAccount("twofa", logged_in=False, two_factor=True),
@@ -350,7 +356,9 @@ def test_two_factor_and_challenge_accounts():
 
 
 def test_private_and_small_accounts():
-    phone = SimPhone("sim-p", speed=20, accounts=[SimAccount("hidden", private=True, posts=2)])
+    phone = SimPhone(
+        "sim-p", layout="legacy", speed=20, accounts=[SimAccount("hidden", private=True, posts=2)]
+    )
     phone.app_start(INSTAGRAM)
     tap(phone, rid="profile_tab")
     screen = ui(phone)

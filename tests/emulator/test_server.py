@@ -24,8 +24,8 @@ INSTAGRAM = "com.instagram.android"
 @pytest.fixture(scope="module")
 def server():
     phones = {
-        "sim-1": SimPhone("sim-1", speed=20, accounts=[SimAccount("remote_one")]),
-        "sim-2": SimPhone("sim-2", speed=20, accounts=[SimAccount("remote_two")]),
+        "sim-1": SimPhone("sim-1", layout="legacy", speed=20, accounts=[SimAccount("remote_one")]),
+        "sim-2": SimPhone("sim-2", layout="legacy", speed=20, accounts=[SimAccount("remote_two")]),
     }
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -34,7 +34,9 @@ def open_own_story(phone) -> UI:
 
 def test_own_story_opens_oldest_first_and_taps_move_through_it():
     clock = FakeClock()
-    phone = SimPhone("sim-story", clock=clock, accounts=[SimAccount("acct", stories=2)])
+    phone = SimPhone(
+        "sim-story", layout="legacy", clock=clock, accounts=[SimAccount("acct", stories=2)]
+    )
     phone.app_start(INSTAGRAM)
     open_own_story(phone)
     assert viewer_item(phone) == ("acct", "3h", "Story by acct, 3h ago, photo")
@@ -53,7 +55,9 @@ def test_own_story_opens_oldest_first_and_taps_move_through_it():
 
 def test_the_viewer_moves_on_by_itself_and_back_closes_it():
     clock = FakeClock()
-    phone = SimPhone("sim-story", clock=clock, accounts=[SimAccount("acct", stories=2)])
+    phone = SimPhone(
+        "sim-story", layout="legacy", clock=clock, accounts=[SimAccount("acct", stories=2)]
+    )
     phone.app_start(INSTAGRAM)
     open_own_story(phone)
     clock.t += 4.9
@@ -70,7 +74,11 @@ def test_the_viewer_moves_on_by_itself_and_back_closes_it():
 def test_a_new_video_story_is_the_newest_item_and_stays_its_length():
     clock = FakeClock()
     phone = SimPhone(
-        "sim-story", clock=clock, locale="es", accounts=[SimAccount("acct", stories=1)]
+        "sim-story",
+        layout="legacy",
+        clock=clock,
+        locale="es",
+        accounts=[SimAccount("acct", stories=1)],
     )
     push_scan(phone, mp4(12), "/sdcard/DCIM/igfarm/s.mp4")
     phone.app_start(INSTAGRAM)
@@ -96,11 +104,11 @@ def test_a_new_video_story_is_the_newest_item_and_stays_its_length():
 
 
 def test_stories_older_than_a_day_are_gone_and_no_story_means_the_camera():
-    phone = SimPhone("sim-story", accounts=[SimAccount("acct", stories=13)])
+    phone = SimPhone("sim-story", layout="legacy", accounts=[SimAccount("acct", stories=13)])
     phone.app_start(INSTAGRAM)
     open_own_story(phone)
     assert viewer_item(phone)[1] == "23h"  # the 25 h old one expired
-    fresh = SimPhone("sim-story-2", accounts=[SimAccount("acct")])
+    fresh = SimPhone("sim-story-2", layout="legacy", accounts=[SimAccount("acct")])
     fresh.app_start(INSTAGRAM)
     assert not ui(fresh).has(rid="reel_ring")
     tap(fresh, desc="Your story")

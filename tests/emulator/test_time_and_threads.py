@@ -33,7 +33,7 @@ def _to_share(phone) -> None:
 
 def test_upload_phases_follow_the_clock():
     clock = FakeClock()
-    phone = SimPhone("sim-clock", clock=clock, accounts=[SimAccount("acct")])
+    phone = SimPhone("sim-clock", layout="legacy", clock=clock, accounts=[SimAccount("acct")])
     _to_share(phone)
     status = "row_pending_media_status_textview"
     assert ui(phone).find(rid=status).text == "Posting…"
@@ -47,7 +47,9 @@ def test_upload_phases_follow_the_clock():
 
 def test_speed_scales_simulated_time():
     clock = FakeClock()
-    phone = SimPhone("sim-fast", clock=clock, speed=4.0, accounts=[SimAccount("acct")])
+    phone = SimPhone(
+        "sim-fast", layout="legacy", clock=clock, speed=4.0, accounts=[SimAccount("acct")]
+    )
     _to_share(phone)
     clock.t += 0.16  # 0.64 simulated seconds
     assert len(phone.published("acct")) == 1
@@ -57,6 +59,7 @@ def test_slow_screen_blocks_taps_until_ready():
     clock = FakeClock()
     phone = SimPhone(
         "sim-slow",
+        layout="legacy",
         clock=clock,
         faults=FaultPlan.script([("slow_screen", "home", {"ms": 1000})]),
     )
@@ -69,7 +72,7 @@ def test_slow_screen_blocks_taps_until_ready():
 
 
 def test_reader_thread_while_an_agent_drives():
-    phone = SimPhone("sim-threads", speed=20, accounts=[SimAccount("acct")])
+    phone = SimPhone("sim-threads", layout="legacy", speed=20, accounts=[SimAccount("acct")])
     stop = threading.Event()
     errors: list[BaseException] = []
 
