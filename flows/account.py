@@ -77,6 +77,15 @@ def done_signals(screen: Screen) -> int:
     return len(rows) + len(outside)
 
 
+def upload_rows(screen: Screen) -> int:
+    """Upload rows on the feed plus upload snackbars, whatever their state."""
+    rows = [n for n in screen.find_all("pending_row") if n.short_id == "row_pending_container"]
+    snackbars = [
+        n for n in screen.find_all("upload_snackbar") if n.short_id == "igds_upload_snackbar"
+    ]
+    return len(rows) + len(snackbars)
+
+
 def uploads_running(screen: Screen) -> bool:
     """An upload still in progress: "Posting…"/"Sharing to Reels…" text, a progress bar, a
     story avatar posting, or an upload row with no verdict yet (rows of earlier jobs stay)."""

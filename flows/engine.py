@@ -193,6 +193,16 @@ class Engine:
                 return True
         return False
 
+    def tap_topmost(self, screen: Screen, *elements: str) -> bool:
+        """Like `tap_element`, but of several matches the one drawn last: a dialog's OK, not
+        the screen's own OK under it."""
+        for name in elements:
+            nodes = [n for n in screen.find_all(name) if not is_never_tap(n)]
+            if nodes:
+                self.tap(nodes[-1])
+                return True
+        return False
+
     def type_text(self, text: str) -> None:
         self._still_current = None
         self._call("type_text", lambda: self.driver.type_text(text))
@@ -252,7 +262,7 @@ class Engine:
                 error = self.fail(spec.code, f"{spec.detail} ({what})" if spec.detail else what)
                 if spec.dismiss:  # leave the phone clean for the next job
                     with contextlib.suppress(FlowError):
-                        self.tap_element(screen, *spec.dismiss)
+                        self.tap_topmost(screen, *spec.dismiss)
                 raise error
             if spec.kind == "wait":
                 self._wait()
@@ -287,7 +297,7 @@ class Engine:
         if self._dismissed_last_look == spec.name:
             raise self.fail(spec.code, f"{spec.name} still shown after it was dismissed")
         self._dismissed_last_look = spec.name
-        if not self.tap_element(screen, *spec.dismiss):
+        if not self.tap_topmost(screen, *spec.dismiss):
             raise self.fail(spec.code, f"{spec.name} screen while {intention.name}")
         self.stale_dialogs.append(spec.name)
         log.info("dismissed a leftover %s dialog during %s", spec.name, intention.name)
@@ -320,12 +330,8 @@ class Engine:
         choices = screen.spec.dismiss
         if screen.name == "save_draft_sheet":
             choices = (getattr(intention, "draft_choice", None) or choices[0],)
-        for name in choices:
-            for node in screen.find_all(name):
-                if is_never_tap(node):
-                    continue
-                self.tap(node)
-                return
+        if self.tap_topmost(screen, *choices):
+            return
         if screen.name in BACK_CLOSES:
             self.press("back")
             return

@@ -101,9 +101,10 @@ class FlowError(Exception):
     evidence: Evidence = field(default_factory=Evidence)
     # True when raised after the final Share tap: the post may be out, verify before a retry
     after_point_of_no_return: bool = False
-    # True when the app said plainly that the post did not go out (a failed upload row): even
-    # after the Share tap there is nothing to verify
-    confirmed_not_published: bool = False
+    # True when the app itself said the post failed (a failed upload row), as opposed to a
+    # flow that lost sight of the outcome. After the Share tap the controller verifies either
+    # way: a connection lost mid-upload can make the app call failed a post the server got.
+    app_said_failed: bool = False
 
     def __post_init__(self) -> None:
         if self.code not in ERROR_KINDS:

@@ -5,7 +5,7 @@
    edit screens → caption → the single Share tap (announced by `on_point_of_no_return`).
 3. `AwaitUpload` — wait for the app's verdict. Only a positive signal counts: "Posted!
    Nicely done." (feed row) or "Done posting" (Reels snackbar) is `published`; a failed row
-   ("Video can't be posted", retry/discard) is `upload_failed` with `confirmed_not_published`
+   ("Video can't be posted", retry/discard) is `upload_failed` with `app_said_failed`
    (its retry is never tapped: a second tap could post twice). When the upload ends without
    either (stories show none), the flow looks where a person would — the profile grid or the
    own story — and anything short of finding the post raises `publish_unconfirmed` after the
@@ -24,6 +24,7 @@ from flows.account import (
     EnsureAccount,
     done_signals,
     failed_rows,
+    upload_rows,
     uploads_running,
 )
 from flows.driver import Driver
@@ -328,6 +329,16 @@ class AwaitUpload:
         self.quiet = 0
         self.confirmed = False
         self.baseline: tuple[int, int] | None = None  # failed, done rows of earlier jobs
+        self.rows_running = 0  # upload rows on screen while ours was running
+        self.went_home = False
+
+    def _ours_turned_done(self, screen: Screen) -> bool:
+        """A "Posted!" row of an earlier job may still be on the feed, so a count alone cannot
+        tell ours; but when ours was seen running and every row that was there then is still
+        there, with a verdict, and none failed, ours is the one that turned to "Posted!"."""
+        if not self.rows_running or uploads_running(screen):
+            return False
+        return upload_rows(screen) >= self.rows_running
 
     def step(self, engine: Engine, screen: Screen) -> Outcome:
         name = screen.name
@@ -343,17 +354,27 @@ class AwaitUpload:
                     self.baseline = (0, 0)
             if failed_rows(screen) > self.baseline[0]:
                 error = engine.fail("upload_failed", "the app says the post failed (not retried)")
-                error.confirmed_not_published = True
+                error.app_said_failed = True
                 raise error
-            if done_signals(screen) > self.baseline[1]:
+            done = done_signals(screen)
+            if done > self.baseline[1] or (done and self._ours_turned_done(screen)):
                 self.confirmed = True
                 return Outcome.DONE
             if uploads_running(screen):
                 self.quiet = 0
+                self.rows_running = max(self.rows_running, upload_rows(screen))
                 return Outcome.WAIT
             self.quiet += 1
             if self.quiet <= MAX_QUIET_POLLS:
                 return Outcome.WAIT
+            if (
+                name == "reels_tab"
+                and not self.went_home
+                and engine.tap_element(screen, "feed_tab")
+            ):
+                self.went_home = True  # a reel that failed says so in a row on the home feed
+                self.quiet = 0
+                return Outcome.CONTINUE
             return Outcome.DONE  # no verdict on screen: the caller looks for the post
         if name in AFTER_SHARE_SCREENS:
             self.lingering += 1

@@ -61,6 +61,7 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         "fr": ["Ajouter à la story"],
     },
     "home": {"en": ["Home"], "es": ["Inicio"], "fr": ["Accueil"]},
+    "back": {"en": ["Back"], "es": ["Atrás", "Volver"], "fr": ["Retour"]},
     "profile": {"en": ["Profile"], "es": ["Perfil"], "fr": ["Profil"]},
     "dest_post": {"en": ["POST"], "es": ["PUBLICACIÓN", "PUBLICACION"], "fr": ["PUBLICATION"]},
     "dest_story": {"en": ["STORY"], "es": ["HISTORIA"], "fr": ["STORY"]},
@@ -613,6 +614,7 @@ _ELEMENTS = [
         package=IG,
     ),
     el("post_header", ids=("row_feed_profile_header",), package=IG),
+    el("back_button", ids=("action_bar_button_back",), descs=("back",), package=IG),
     el(
         "carousel_indicator",
         ids=("carousel_page_indicator", "carousel_index_indicator", "carousel_media_group"),
@@ -623,6 +625,7 @@ _ELEMENTS = [
     el("carousel_count", ids=("carousel_page_indicator",), package=IG),
     el("carousel_index", ids=("carousel_index_indicator_text_view",), package=IG),
     el("more_word", texts=("more",), package=IG),
+    el("more_button", descs=("more",), classes=("Button",), package=IG),
     # -- interruptions
     el(
         "perm_allow_all",

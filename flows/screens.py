@@ -225,9 +225,13 @@ SCREENS: list[ScreenSpec] = [
     # someone else's profile (a Follow button): not ours, whatever its title says
     ScreenSpec("other_profile", all_of=("follow_button",)),
     ScreenSpec("profile", any_of=("profile_tabs", "post_count", "profile_header", "private_empty")),
-    # an opened post (no tab bar: a full-screen page with Back)
+    # an opened post: a page with Back over the feed's rows (the scrolled home feed has the
+    # same rows, but no Back)
     ScreenSpec(
-        "post_view", any_of=("post_caption",), none_of=("title_logo", "reels_tray", "tab_bar")
+        "post_view",
+        all_of=("back_button",),
+        any_of=("post_caption",),
+        none_of=("title_logo", "reels_tray"),
     ),
     ScreenSpec("reels_tab", any_of=("clips_viewer",)),
     ScreenSpec("home_feed", any_of=("title_logo", "reels_tray", "feed_tab", "tab_bar")),

@@ -113,7 +113,7 @@ class FindPost:
         text = caption.text if caption is not None else ""
         if caption is not None and caption_truncated(text) and not self.expanded:
             self.expanded = True
-            engine.tap(caption)
+            engine.tap(screen.find("more_button") or caption)  # "… more" expands it
             return Outcome.CONTINUE
         if self.marker in normalize(text) and item_count_of(screen) == self.item_count:
             self.found = True

@@ -27,6 +27,12 @@ EXPECTED: dict[str, tuple[str | None, int]] = {
     "action_blocked": ("action_blocked", 0),
     "upload_failure": ("upload_failed", 0),
     "connection_lost": ("upload_failed", 1),  # out, but the app says it failed: verify it
+    # account blocks of the 2025-26 app (Bloks pages): the account is held, nothing tapped
+    "checkpoint_id_upload": ("checkpoint_required", 0),
+    "checkpoint_captcha": ("checkpoint_required", 0),
+    "checkpoint_video_selfie": ("checkpoint_required", 0),
+    "account_disabled": ("account_disabled", 0),
+    "account_suspended": ("account_suspended", 0),
 }
 AFTER_SHARE = {"action_blocked", "upload_failure", "connection_lost"}
 # faults whose default trigger is a screen some flows never show: they must simply succeed
@@ -66,6 +72,7 @@ def run(flow: str, locale: str, plan: FaultPlan) -> Run:
         if kind == "story":
             assert post.audience == "your_story"
     assert len(posts) <= 1, "published twice"
+    assert phone.purchases_started() == [], "tapped a paid upsell"
     assert len(job.ponr_calls) <= 1
     if posts:
         assert job.ponr_calls == [1]
@@ -114,7 +121,8 @@ def test_crash_while_uploading_is_app_crashed_after_share(flow: str) -> None:
 
 @pytest.mark.parametrize("flow", sorted(KINDS))
 def test_crash_twice_before_share_is_app_crashed(flow: str) -> None:
-    plan = FaultPlan.script([("app_crash", "gallery"), ("app_crash", "gallery")])
+    gallery = {"reel": "reel_gallery", "story": "story_gallery"}.get(KINDS[flow][0], "gallery")
+    plan = FaultPlan.script([("app_crash", gallery), ("app_crash", gallery)])
     r = run(flow, "en", plan)
     assert r.error is not None and r.error.code == "app_crashed"
     assert not r.error.after_point_of_no_return

@@ -54,8 +54,9 @@ class LeakyDump(Recording):
     leaks = 0
 
     def dump_hierarchy(self) -> str:
+        # the password field: by its id (older builds) or, on the Bloks form, by password="true"
         xml, n = re.subn(
-            r'text="•+"( resource-id="[^"]*:id/password")',
+            r'text="•+"((?: resource-id="[^"]*:id/password")|[^>]*password="true")',
             lambda m: f'text="{SECRET_XML}"{m.group(1)}',
             self.phone.dump_hierarchy(),
         )

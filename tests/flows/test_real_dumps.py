@@ -166,7 +166,7 @@ def test_video_cant_be_posted_is_a_confirmed_failure(n: int) -> None:
         await_upload("feed_row_posting_720w_2", f"feed_row_video_cant_be_posted_720w_{n}")
     assert caught.value.code == "upload_failed"
     assert caught.value.after_point_of_no_return
-    assert caught.value.confirmed_not_published  # the job retries without verification
+    assert caught.value.app_said_failed  # the app said so (the controller still verifies)
 
 
 def test_the_send_button_is_never_read_as_a_retry() -> None:
@@ -216,7 +216,7 @@ def test_anything_else_after_share_is_an_unconfirmed_failure(
         engine.run(AwaitUpload())
     assert caught.value.code == code
     assert caught.value.after_point_of_no_return
-    assert not caught.value.confirmed_not_published
+    assert not caught.value.app_said_failed
 
 
 # -- account blocks ------------------------------------------------------------------------------
