@@ -25,6 +25,9 @@ class Settings:
     webhook_timeout_s: float = 5.0
     device_offline_after_s: float = 120.0
     max_batch_bytes: int = 4 * 1024 * 1024
+    # Instagram versions the flows were checked on (farm.yaml `instagram.checked_versions`,
+    # FARM_CHECKED_APP_VERSIONS); empty: no phone is flagged
+    checked_app_versions: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -35,6 +38,9 @@ class Settings:
         if not self.secret_keys:
             env_keys = os.environ.get("FARM_SECRET_KEYS", "")
             self.secret_keys = [k.strip() for k in env_keys.split(",") if k.strip()]
+        if not self.checked_app_versions and os.environ.get("FARM_CHECKED_APP_VERSIONS"):
+            raw = os.environ["FARM_CHECKED_APP_VERSIONS"].split(",")
+            self.checked_app_versions = [v.strip() for v in raw if v.strip()]
         for name, attr in (
             ("FARM_DISPATCH_INTERVAL", "dispatch_interval_s"),
             ("FARM_LEASE_TTL", "lease_ttl_s"),

@@ -37,6 +37,7 @@ def settings_for(farm: FarmConfig, data_dir: Path | None = None, **overrides: ob
     kwargs: dict[str, object] = {
         "min_gap_s": farm.pacing.min_gap_minutes * 60,
         "daily_cap": farm.pacing.daily_cap,
+        "checked_app_versions": list(farm.instagram.checked_versions),
     }
     if data_dir is not None:
         kwargs["data_dir"] = data_dir

@@ -81,6 +81,9 @@ class DeviceOut(BaseModel):
     battery: int | None
     temperature_c: float | None
     app_version: str | None
+    # False: the phone runs an Instagram version the flows were not checked on (settings
+    # `checked_app_versions`); None: no list is configured or the version is not known yet
+    app_version_checked: bool | None = None
     last_seen_at: datetime | None
     current_job_id: int | None = None
 
@@ -397,9 +400,6 @@ class CompleteIn(StrictModel):
     outcome: Literal["published", "failed", "verified_published", "verified_absent", "logged_in"]
     error_code: str | None = Field(default=None, max_length=40)
     error_message: str | None = Field(default=None, max_length=500)
-    # a failure after the Share tap that the app reported plainly (a failed upload row): the
-    # post is not out, so the job follows the failure policy instead of verification
-    not_published: bool = False
     stats: dict[str, Any] = Field(default_factory=dict)
     evidence: Evidence | None = None
 

@@ -23,14 +23,18 @@ log = structlog.get_logger()
 
 def open_driver(device: DeviceConfig, farm: FarmConfig) -> Driver:
     """Connect the backend a device is declared with."""
-    if device.driver == "u2":
-        from device_agent.drivers.u2 import U2Driver
+    if device.driver in ("u2", "appium"):
+        driver: Driver
+        if device.driver == "u2":
+            from device_agent.drivers.u2 import U2Driver
 
-        return U2Driver(device.serial)
-    if device.driver == "appium":
-        from device_agent.drivers.appium import AppiumDriver
+            driver = U2Driver(device.serial)
+        else:
+            from device_agent.drivers.appium import AppiumDriver
 
-        return AppiumDriver(device.serial, device.appium_url or "http://127.0.0.1:4723")
+            driver = AppiumDriver(device.serial, device.appium_url or "http://127.0.0.1:4723")
+        driver.app_package = device.app_package  # type: ignore[attr-defined]  # read by flows
+        return driver
     from device_agent.sim import open_sim_phone
 
     return open_sim_phone(device, farm)

@@ -40,6 +40,16 @@ class DeviceConfig(Strict):
         default=None, description="a phone on an `farm emulator serve` host instead of in process"
     )
     faults: FaultConfig = Field(default_factory=FaultConfig)
+    app_package: str = Field(
+        default="com.instagram.android",
+        pattern=r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+$",
+        description="the package Instagram runs under on this phone (a cloned app's, if any)",
+    )
+
+
+class InstagramConfig(Strict):
+    # the Instagram versions the flows were checked on; a phone on another one is flagged
+    checked_versions: list[str] = Field(default_factory=list)
 
 
 class AgentConfig(Strict):
@@ -86,6 +96,7 @@ class FarmConfig(Strict):
     controller: ControllerConfig = Field(default_factory=ControllerConfig)
     pacing: PacingConfig = Field(default_factory=PacingConfig)
     thresholds: ThresholdConfig = Field(default_factory=ThresholdConfig)
+    instagram: InstagramConfig = Field(default_factory=InstagramConfig)
     agents: list[AgentConfig] = Field(default_factory=list)
     accounts: list[AccountConfig] = Field(default_factory=list)
 

@@ -27,7 +27,8 @@ def read_health(driver: Driver) -> Health:
     battery = driver.shell("dumpsys battery")
     level = re.search(r"^\s*level:\s*(\d+)", battery, re.M)
     temp = re.search(r"^\s*temperature:\s*(\d+)", battery, re.M)
-    package = driver.shell(f"dumpsys package {INSTAGRAM_PACKAGE}")
+    app_package = getattr(driver, "app_package", None) or INSTAGRAM_PACKAGE
+    package = driver.shell(f"dumpsys package {app_package}")
     version = re.search(r"versionName=(\S+)", package)
     return Health(
         battery=int(level.group(1)) if level else None,

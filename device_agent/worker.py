@@ -142,8 +142,6 @@ class DeviceWorker:
             return
         except FlowError as exc:
             body = self._failure(exc.code, exc.message, exc.evidence)
-            if exc.confirmed_not_published:
-                body["not_published"] = True
         except media.MediaError as exc:
             body = self._failure("media_rejected", f"{exc.code}: {exc.message}", None)
         except Exception as exc:

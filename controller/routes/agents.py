@@ -386,6 +386,12 @@ def _settle_verification(
             data=data,
         )
     else:
+        kind = ERROR_KINDS.get(body.error_code or "")
+        if kind is not None and kind.account_level:  # the account cannot even be looked at
+            account = session.get(Account, job.account_id)
+            if account is not None:
+                reason = f"{kind.code}: {body.error_message or kind.description}"
+                accounts.hold(session, account, held_state(kind.code), reason)
         lifecycle.record(
             session,
             job,
@@ -418,10 +424,10 @@ def _fail(
         if account is not None:
             state = held_state(code)
             accounts.hold(session, account, state, reason)
-    if lease.point_of_no_return_at is not None and not body.not_published:
-        # Share was tapped and the app did not say plainly that the post failed (a failed
-        # upload row does): only the profile can tell whether the post went out. Verification
-        # runs before anything else once the account is active again.
+    if lease.point_of_no_return_at is not None:
+        # Share was tapped: whatever the app said, only the profile can tell whether the post
+        # went out (a connection lost mid-upload can make the app call failed a post the server
+        # got). Verification runs before anything else once the account is active again.
         lifecycle.move(
             session,
             job,

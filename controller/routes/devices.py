@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import APIRouter, Depends
 from sqlmodel import Session, select
 
 from controller import ownership
-from controller.deps import Principal, get_session, require
+from controller.config import Settings
+from controller.deps import Principal, get_session, get_settings, require
 from controller.errors import ApiError
 from controller.models import Account, Agent, Device, Job, Lease
 from controller.schemas import DeviceIn, DeviceOut
@@ -14,7 +17,20 @@ from controller.schemas import DeviceIn, DeviceOut
 router = APIRouter(prefix="/v1", tags=["devices"])
 
 
-def device_out(session: Session, device: Device, principal: Principal | None = None) -> DeviceOut:
+def version_checked(version: str | None, checked: Sequence[str]) -> bool | None:
+    """Whether the flows were checked on this Instagram version (`360.0.0.32.109`, or a
+    list entry ending in `*` as a prefix); None when there is no list or no version."""
+    if not checked or not version:
+        return None
+    return any(version.startswith(v[:-1]) if v.endswith("*") else version == v for v in checked)
+
+
+def device_out(
+    session: Session,
+    device: Device,
+    principal: Principal | None = None,
+    checked: Sequence[str] = (),
+) -> DeviceOut:
     """A device as `principal` may see it: a scheduler key is not told the id of a job on
     another key's account."""
     agent = session.get(Agent, device.agent_id) if device.agent_id else None
@@ -35,6 +51,7 @@ def device_out(session: Session, device: Device, principal: Principal | None = N
         battery=device.battery,
         temperature_c=device.temperature_c,
         app_version=device.app_version,
+        app_version_checked=version_checked(device.app_version, checked),
         last_seen_at=device.last_seen_at,
         current_job_id=lease.job_id if lease else None,
     )
@@ -64,7 +81,10 @@ def put_device(
 def list_devices(
     session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
+    settings: Settings = Depends(get_settings),
 ) -> list[DeviceOut]:
-    """Every device with its agent, health and the job it is running."""
+    """Every device with its agent, health and the job it is running; `app_version_checked`
+    false flags a phone on an Instagram version the flows were not checked on."""
     devices = session.exec(select(Device).order_by(Device.serial)).all()
-    return [device_out(session, d, principal) for d in devices]
+    checked = settings.checked_app_versions
+    return [device_out(session, d, principal, checked) for d in devices]

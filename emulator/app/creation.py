@@ -1176,7 +1176,8 @@ class ComposerScreen(Screen):
             )
             inner.add(share)
         footer.add(inner)
-        nodes.append(footer)
+        if not focused:  # as the real app: while the caption is edited, OK and no footer
+            nodes.append(footer)
         bar = Node(FRAME, "action_bar_container", bounds=(0, TOP, W, bar_bottom))
         wrap = Node(FRAME, "action_bar_wrapper", bounds=bar.bounds)
         inner_bar = Node(LINEAR, "action_bar", bounds=bar.bounds, clickable=True)

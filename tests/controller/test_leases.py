@@ -343,3 +343,60 @@ def test_failed_login_keeps_the_account_held_with_the_code(api: Api) -> None:
     account = api.client.get("/v1/accounts/acme.shop", headers=api.as_("ops")).json()
     assert "auth_wrong_password" in account["state_reason"]
     assert _claim(api, token, ["sim-01"]) == []  # no new login until ops ask again
+
+
+def test_account_blocks_of_the_real_app_hold_the_account_in_their_state(api: Api) -> None:
+    """A disabled or suspended account is `disabled`, a checkpoint is `challenge`: each holds
+    the queue with the code's explanation, and a failure after Share is still verified."""
+    token, ids = _setup(api, jobs=1)
+    h = _agent_headers(token)
+    lease = _claim(api, token, ["sim-01"])[0]
+    r = api.client.post(
+        f"/v1/leases/{lease['token']}/events", json={"type": "point_of_no_return"}, headers=h
+    )
+    assert r.status_code == 204, r.text
+    r = api.client.post(
+        f"/v1/leases/{lease['token']}/complete",
+        json={
+            "outcome": "failed",
+            "error_code": "account_suspended",
+            "error_message": "We suspended your account",
+        },
+        headers=h,
+    )
+    assert r.json()["state"] == "unknown"  # after Share: the profile decides, not a guess
+    account = api.client.get("/v1/accounts/acme.shop", headers=api.as_("ops")).json()
+    assert account["state"] == "disabled"
+    assert "account_suspended" in account["state_reason"]
+    assert _claim(api, token, ["sim-01"]) == []
+    api.client.post("/v1/accounts/acme.shop/reauth", json={}, headers=api.as_("ops"))
+    job = api.job([api.upload(seed=9)], when="2020-01-01T00:00:00+00:00", caption="post 9")
+    verify = _claim(api, token, ["sim-01"])[0]
+    assert verify["purpose"] == "verify" and verify["job_id"] == ids[0]
+    r = api.client.post(
+        f"/v1/leases/{verify['token']}/complete",
+        json={"outcome": "failed", "error_code": "checkpoint_required"},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    account = api.client.get("/v1/accounts/acme.shop", headers=api.as_("ops")).json()
+    assert account["state"] == "challenge"
+    assert _job(api, job["id"])["state"] == "scheduled"
+
+
+def test_devices_flag_an_instagram_version_the_flows_were_not_checked_on(
+    api: Api, settings
+) -> None:  # type: ignore[no-untyped-def]
+    token, _ = _setup(api)
+    ops = api.as_("ops")
+    assert api.client.get("/v1/devices", headers=ops).json()[0]["app_version_checked"] is None
+    settings.checked_app_versions = ["410.1.0.63.71", "411.*"]
+    for version, checked in (("410.1.0.63.71", True), ("411.0.0.1.2", True), ("399.0", False)):
+        r = api.client.post(
+            "/v1/agents/heartbeat",
+            json={"devices": [{"serial": "sim-01", "app_version": version}]},
+            headers=_agent_headers(token),
+        )
+        assert r.status_code == 200, r.text
+        device = api.client.get("/v1/devices", headers=ops).json()[0]
+        assert (device["app_version"], device["app_version_checked"]) == (version, checked)

@@ -144,15 +144,18 @@ def test_logged_out_account_is_held_then_logged_in_by_ops_and_publishes(tmp_path
             def account() -> dict:
                 return http.get("/v1/accounts/fault.shop", headers=ops).json()
 
+            def job_state() -> str:
+                return http.get(f"/v1/jobs/{job['id']}", headers=scheduler).json()["state"]
+
+            # the agent's preflight may hold the account while the job's lease is running:
+            # wait for both the hold and the job back in the queue
             deadline = time.monotonic() + 60
-            while account()["state"] == "active":
+            while account()["state"] == "active" or job_state() in ("leased", "publishing"):
                 assert time.monotonic() < deadline
                 time.sleep(0.3)
             held = account()
             assert held["state"] == "needs_auth" and "auth_login_required" in held["state_reason"]
-            assert (
-                http.get(f"/v1/jobs/{job['id']}", headers=scheduler).json()["state"] == "scheduled"
-            )
+            assert job_state() == "scheduled"
 
             r = http.post("/v1/accounts/fault.shop/reauth", json={"login": True}, headers=ops)
             assert r.status_code == 200, r.text

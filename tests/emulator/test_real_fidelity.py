@@ -67,7 +67,10 @@ def real_dump(name: str) -> Hierarchy:
 
 
 def dumps(prefix: str) -> list[str]:
-    names = sorted(p.name for p in (REAL / "dumps").glob(f"{prefix}_*w_*.xml"))
+    """The dumps of exactly this variant (`reel_composer_720w_1`, not
+    `reel_composer_caption_focused_720w_1`)."""
+    pattern = re.compile(rf"{re.escape(prefix)}_\d+w_\d+\.xml")
+    names = sorted(p.name for p in (REAL / "dumps").glob("*.xml") if pattern.fullmatch(p.name))
     assert names, f"no real dump named {prefix}_*"
     return names
 
@@ -234,6 +237,8 @@ def s_story_share_bar() -> str:
 
 def s_single_post() -> str:
     p = phone(accounts=[SimAccount("acct", full_name="Jordan Lee", posts=4)])
+    # the real dump's caption is long enough to be cut with "… more"
+    p.app.accounts["acct"].profile[0].caption = "A long caption " + "about the harbour " * 12
     tap(p, rid="profile_tab")
     tap(p, rid="image_button")
     return p.dump_hierarchy()
@@ -363,3 +368,14 @@ def test_the_simulated_screen_uses_only_real_ids(screen):
 def test_the_real_dumps_are_readable():
     assert len(list((REAL / "dumps").glob("*.xml"))) >= 60
     assert "row_pending_container" in real_ids()
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_the_flows_read_the_simulated_screen_as_the_real_one(screen):
+    """The screen engine names the simulated screen as it names the real dumps of it."""
+    from flows.screens import classify
+
+    prefixes, render = SCREENS[screen]
+    real = {classify(real_dump(n)).name for prefix in prefixes for n in dumps(prefix)}
+    assert len(real) == 1, f"{screen}: the real dumps read as {real}"
+    assert classify(parse(render())).name == real.pop()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,3 +85,22 @@ class ReplayDriver:
 @pytest.fixture
 def replay():
     return ReplayDriver
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type: ignore[no-untyped-def]
+    """With `--device`, a flow that fails leaves its evidence (screenshot, UI dump) under
+    `$IGFARM_EVIDENCE_DIR` (default `evidence/`), for QA to read or a CI job to upload."""
+    report = yield
+    error = call.excinfo.value if call.excinfo is not None else None
+    if report.failed and item.config.getoption("--device", default=None) and error is not None:
+        evidence = getattr(error, "evidence", None)
+        if evidence is not None:
+            out = Path(os.environ.get("IGFARM_EVIDENCE_DIR", "evidence"))
+            out.mkdir(parents=True, exist_ok=True)
+            stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid)[-120:]
+            if evidence.screenshot_png:
+                (out / f"{stem}.png").write_bytes(evidence.screenshot_png)
+            if evidence.hierarchy_xml:
+                (out / f"{stem}.xml").write_text(evidence.hierarchy_xml, encoding="utf-8")
+    return report

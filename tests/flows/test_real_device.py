@@ -10,6 +10,7 @@ account. The pushed file is deleted afterwards; the post stays on the profile.
 from __future__ import annotations
 
 import io
+import os
 import random
 import time
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from flows import PublishRequest, preflight, publish, verify_post
+from flows import PublishRequest, login, preflight, publish, verify_post
 from flows.driver import Driver, media_scan_command
 
 REMOTE_DIR = "/sdcard/DCIM/igfarm"
@@ -51,6 +52,16 @@ def pushed_image(real_driver: Driver, tmp_path: Path) -> Iterator[tuple[str, int
     yield remote, stamp
     real_driver.shell(f"rm -f {remote}")
     real_driver.shell(media_scan_command(remote))
+
+
+def test_login_on_the_device(real_driver: Driver, device_account: str) -> None:
+    """A fresh emulator (CI) has nobody logged in: with `IG_QA_PASSWORD` set, the login flow
+    logs `--account` in first (the tests run in file order). Without it, the account must
+    already be logged in by hand."""
+    password = os.environ.get("IG_QA_PASSWORD")
+    if not password:
+        pytest.skip("IG_QA_PASSWORD not set: the account is expected to be logged in already")
+    login(real_driver, device_account, password, settle_s=SETTLE_S)
 
 
 def test_preflight_on_the_device(real_driver: Driver, device_account: str) -> None:
