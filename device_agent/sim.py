@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from device_agent.config import DeviceConfig, FarmConfig
+from farmcore.farmfile import DeviceConfig, FarmConfig
 from flows.driver import Driver
 
 

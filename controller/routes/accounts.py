@@ -9,7 +9,7 @@ import structlog
 from fastapi import APIRouter, Depends
 from sqlmodel import Session, func, select
 
-from controller import accounts, logins, ownership
+from controller import accounts, ownership
 from controller.config import Settings
 from controller.deps import Principal, get_secrets, get_session, get_settings, require
 from controller.errors import ApiError, not_found
@@ -27,7 +27,7 @@ from controller.schemas import (
 from controller.security import SecretBox
 from controller.timeutil import utcnow
 from controller.timezones import zone
-from flows.errors import ERROR_KINDS
+from farmcore.codes import FLOW_CODES, account_state_for
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 log = structlog.get_logger()
@@ -194,7 +194,7 @@ def reauthenticate(
     if body.password is not None:
         account.password_enc = secrets.encrypt(body.password)
     if body.login:
-        logins.request(session, account)
+        accounts.request_login(session, account)
         log.info("account_login_requested", account=username)
     else:
         released = accounts.release(
@@ -238,7 +238,7 @@ def report_preflight(
         device = session.get(Device, account.device_id)
         if device is None or device.agent_id != principal.agent_id:
             raise ApiError(403, "forbidden", f"account {username!r} is not on this agent's device")
-    if body.code is not None and body.code not in ERROR_KINDS:
+    if body.code is not None and body.code not in FLOW_CODES:
         raise ApiError(422, "unknown_error_code", f"{body.code!r} is not a known failure code")
     account.preflight = {
         "ok": body.ok,
@@ -248,8 +248,8 @@ def report_preflight(
     }
     account.preflight_at = utcnow()
     session.add(account)
-    if not body.ok and body.code and ERROR_KINDS[body.code].account_level:
-        state = "challenge" if body.code == "auth_challenge_required" else "needs_auth"
+    state = account_state_for(body.code) if not body.ok else None
+    if state is not None:
         accounts.hold(session, account, state, f"preflight: {body.code}: {body.message}")
     session.commit()
     return account_out(session, account, settings)

@@ -35,8 +35,9 @@ from emulator.ui import (
     TEXT,
     Node,
 )
+from farmcore.vocab import ITEM_RULES, PostKind
 
-MAX_CAROUSEL = 10
+MAX_CAROUSEL = ITEM_RULES[PostKind.CAROUSEL].max_items
 KEYBOARD_TOP = 1480
 
 
