@@ -106,7 +106,6 @@ def create_account(
         session.flush()
     except sa.exc.IntegrityError:
         raise ApiError(409, "username_taken", taken_message) from None
-    session.commit()  # now, not after the answer: the next request must see the account
     log.info("account_created", account=account.username, device=device.serial)
     return account_out(session, account, settings)
 
@@ -173,7 +172,6 @@ def edit_account(
     if body.approval_required is not None:
         account.approval_required = body.approval_required
     session.add(account)
-    session.commit()
     return account_out(session, account, settings)
 
 
@@ -204,7 +202,6 @@ def reauthenticate(
             reason=body.reason or "account re-authenticated",
         )
         log.info("account_reauthenticated", account=username, jobs_released=released)
-    session.commit()
     return account_out(session, account, settings)
 
 
@@ -219,7 +216,6 @@ def disable_account(
     """Stop publishing for the account; its jobs stay queued. `reauth` enables it again."""
     account = _account(session, username)
     accounts.hold(session, account, "disabled", body.reason or "disabled by ops")
-    session.commit()
     return account_out(session, account, settings)
 
 
@@ -251,5 +247,4 @@ def report_preflight(
     state = account_state_for(body.code) if not body.ok else None
     if state is not None:
         accounts.hold(session, account, state, f"preflight: {body.code}: {body.message}")
-    session.commit()
     return account_out(session, account, settings)
