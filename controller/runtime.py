@@ -20,7 +20,6 @@ from controller.keys import create_api_key
 from controller.models import ApiKey
 from controller.security import hash_token
 from device_agent.agent import DeviceAgent
-from device_agent.sim import build_sim_phone
 from farmcore.client import ControllerError, FarmClient
 from farmcore.farmfile import FarmConfig
 from flows.driver import Driver
@@ -143,6 +142,8 @@ class LocalFarm:
         self.controller.start()
         self.keys = local_keys(self.controller.app.state.engine, self.data_dir)
         declare_farm(self.controller.url, self.keys["ops"], self.farm)
+        from emulator.declared import build_sim_phone
+
         agent_cfg = self.farm.agent(None)
         for device in agent_cfg.devices:
             if device.driver != "sim":
