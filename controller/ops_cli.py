@@ -42,7 +42,7 @@ def _call(method: str, path: str, **kwargs: Any) -> httpx.Response:
             return farm.request(method, path, **kwargs)
         except ControllerError as exc:
             if exc.code == "unreachable":
-                raise ApiProblem(f"controller at {exc.message} unreachable") from None
+                raise ApiProblem(f"controller at {exc.message}") from None
             if exc.code == "http_error":
                 raise ApiProblem(f"HTTP {exc.status}") from None
             raise ApiProblem(f"{exc.code}: {exc.message}") from None

@@ -86,7 +86,8 @@ class FarmClient:
         try:
             response = self._http.request(method, path, headers=headers, **kwargs)
         except httpx.TransportError as exc:
-            raise ControllerError(0, "unreachable", f"{self.base_url} ({exc})") from None
+            why = f"{self.base_url} unreachable ({exc})"
+            raise ControllerError(0, "unreachable", why) from None
         if response.status_code >= 400:
             try:
                 error = response.json()["error"]
