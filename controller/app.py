@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from controller import approvals, dispatcher, health, webhooks
+from controller import approvals, dispatcher, health, leases, webhooks
 from controller.config import Settings
 from controller.db import make_engine, migrate, session_scope
 from controller.errors import install_error_handlers
@@ -32,7 +32,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 TICKS: dict[str, Callable[[Session, FastAPI], object]] = {
-    "sweep": lambda s, app: dispatcher.sweep(s, app.state.settings),
+    "sweep": lambda s, app: leases.sweep(s, app.state.settings),
     "dispatch": lambda s, app: dispatcher.dispatch(s, app.state.settings),
     "approvals": lambda s, _: approvals.expire_pending(s),
     "offline": lambda s, app: health.mark_silent_offline(s, app.state.settings),

@@ -12,6 +12,7 @@ import click
 import typer
 
 from controller.logs import configure as configure_logs
+from farmcore.vocab import PostKind, values
 
 app = typer.Typer(
     help="igfarm: publish to Instagram through a farm of phones.",
@@ -30,7 +31,7 @@ class CliError(Exception):
 
 
 def _load_farm(path: Path):  # type: ignore[no-untyped-def]
-    from device_agent.config import load
+    from farmcore.farmfile import load
 
     return load(path)
 
@@ -125,7 +126,7 @@ def demo(
     config: Path = CONFIG_OPTION,
     jobs: int = typer.Option(8, min=1, max=200, help="how many jobs to submit"),
     kinds: str = typer.Option(
-        "feed,carousel,story,reel", help="comma-separated post kinds to cycle through"
+        ",".join(values(PostKind)), help="comma-separated post kinds to cycle through"
     ),
     timeout: float = typer.Option(180, help="seconds to wait for the jobs"),
 ) -> None:
@@ -134,7 +135,7 @@ def demo(
 
     farm = _load_farm(config)
     chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
-    bad = [k for k in chosen if k not in ("feed", "carousel", "story", "reel")]
+    bad = [k for k in chosen if k not in values(PostKind)]
     if bad or not chosen:
         raise CliError(f"unknown post kind(s): {', '.join(bad) or '(none)'}")
     if not farm.accounts:
@@ -249,8 +250,8 @@ _mount_optional()
 def main() -> None:
     """Entry point: known problems become one `error:` line and a non-zero exit."""
     from controller.ops_cli import ApiProblem
-    from device_agent.client import ControllerError
-    from device_agent.config import ConfigError
+    from farmcore.client import ControllerError
+    from farmcore.farmfile import ConfigError
 
     try:
         app(standalone_mode=False)

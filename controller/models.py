@@ -9,20 +9,12 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from controller.timeutil import UTCDateTime, utcnow
+from farmcore.vocab import AccountState, JobState, PostKind, values
 
-JOB_STATES = (
-    "pending_approval",
-    "scheduled",
-    "leased",
-    "publishing",
-    "published",
-    "paused",
-    "failed",
-    "cancelled",
-    "unknown",
-)
-JOB_KINDS = ("feed", "carousel", "story", "reel")
-ACCOUNT_STATES = ("active", "needs_auth", "challenge", "disabled")
+# the shared vocabulary (farmcore/vocab.py); the columns hold these strings
+JOB_STATES = values(JobState)
+JOB_KINDS = values(PostKind)
+ACCOUNT_STATES = values(AccountState)
 
 
 def _ts(nullable: bool = False, index: bool = False) -> Any:

@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import sqlalchemy as sa
 import uvicorn
 from sqlmodel import Session, select
@@ -21,8 +20,8 @@ from controller.keys import create_api_key
 from controller.models import ApiKey
 from controller.security import hash_token
 from device_agent.agent import DeviceAgent
-from device_agent.config import FarmConfig
-from device_agent.sim import build_sim_phone
+from farmcore.client import ControllerError, FarmClient
+from farmcore.farmfile import FarmConfig
 from flows.driver import Driver
 
 
@@ -81,30 +80,30 @@ class ControllerThread:
         self.thread.join(timeout=15)
 
 
-def declare_farm(url: str, ops_key: str, farm: FarmConfig) -> None:
+def declare_farm(url: str, ops_key: str, farm_file: FarmConfig) -> None:
     """PUT every device and POST every account of farm.yaml (existing accounts are kept), then
     PATCH the pacing an account declares (`min_gap_minutes`, `daily_cap`; null: the default)."""
-    headers = {"Authorization": f"Bearer {ops_key}"}
-    with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
-        for agent in farm.agents:
+    with FarmClient(url, ops_key) as farm:
+        for agent in farm_file.agents:
             for device in agent.devices:
                 body = {"serial": device.serial, "label": device.label, "driver": device.driver}
-                http.put(f"/v1/devices/{device.serial}", json=body).raise_for_status()
-        for account in farm.accounts:
+                farm.call("PUT", f"/v1/devices/{device.serial}", json=body)
+        for account in farm_file.accounts:
             body = {
                 "username": account.username,
                 "password": account.resolve_password(),
                 "device": account.device,
                 "timezone": account.timezone,
             }
-            response = http.post("/v1/accounts", json=body)
-            taken = response.status_code == 409
-            if not (taken and response.json()["error"]["code"] == "username_taken"):
-                response.raise_for_status()
+            try:
+                farm.call("POST", "/v1/accounts", json=body)
+            except ControllerError as exc:
+                if exc.code != "username_taken":
+                    raise
             declared = {"min_gap_minutes", "daily_cap"} & account.model_fields_set
             pacing = account.model_dump(include=declared)
             if pacing:
-                http.patch(f"/v1/accounts/{account.username}", json=pacing).raise_for_status()
+                farm.call("PATCH", f"/v1/accounts/{account.username}", json=pacing)
 
 
 def local_keys(engine: sa.Engine, data_dir: Path) -> dict[str, str]:
@@ -144,6 +143,8 @@ class LocalFarm:
         self.controller.start()
         self.keys = local_keys(self.controller.app.state.engine, self.data_dir)
         declare_farm(self.controller.url, self.keys["ops"], self.farm)
+        from emulator.declared import build_sim_phone
+
         agent_cfg = self.farm.agent(None)
         for device in agent_cfg.devices:
             if device.driver != "sim":

@@ -29,8 +29,9 @@ from controller.config import Settings
 from controller.models import Account, ApiKey, Device, Job, Webhook, WebhookDelivery
 from controller.security import SecretBox
 from controller.timeutil import utcnow
+from farmcore.vocab import WebhookEvent, values
 
-EVENTS = ("job.published", "job.failed", "job.unknown", "account.needs_auth", "device.offline")
+EVENTS = values(WebhookEvent)
 SIGNATURE_HEADER = "X-Farm-Signature"
 MAX_BACKOFF_S = 3600.0
 

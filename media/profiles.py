@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from farmcore.vocab import ITEM_RULES, PostKind, values
+
 PIPELINE_VERSION = 1
 
-KINDS = ("feed", "carousel", "story", "reel")
+KINDS = values(PostKind)
 FITS = ("pad", "crop", "blur", "solid")
 
 # Sources.
@@ -65,9 +67,29 @@ class Profile:
     video_pad_color: str = "black"
 
 
+def _profile(
+    kind: PostKind,
+    video_seconds: tuple[float, float],
+    fixed_size: tuple[int, int] | None,
+    default_fit: str,
+) -> Profile:
+    """A kind's profile; how many items of which type it takes is the shared rule."""
+    rule = ITEM_RULES[kind]
+    return Profile(
+        kind.value,
+        rule.min_items,
+        rule.max_items,
+        rule.allows_image,
+        rule.allows_video,
+        *video_seconds,
+        fixed_size,
+        default_fit,
+    )
+
+
 PROFILES: dict[str, Profile] = {
-    "feed": Profile("feed", 1, 1, True, True, 3.0, 60.0, None, "solid"),
-    "carousel": Profile("carousel", 2, 10, True, True, 3.0, 60.0, None, "solid"),
-    "story": Profile("story", 1, 1, True, True, 1.0, 60.0, STORY_SIZE, "blur"),
-    "reel": Profile("reel", 1, 1, False, True, 3.0, 90.0, STORY_SIZE, "blur"),
+    PostKind.FEED: _profile(PostKind.FEED, (3.0, 60.0), None, "solid"),
+    PostKind.CAROUSEL: _profile(PostKind.CAROUSEL, (3.0, 60.0), None, "solid"),
+    PostKind.STORY: _profile(PostKind.STORY, (1.0, 60.0), STORY_SIZE, "blur"),
+    PostKind.REEL: _profile(PostKind.REEL, (3.0, 90.0), STORY_SIZE, "blur"),
 }

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from controller.runtime import LocalFarm
-from device_agent.config import FarmConfig
+from farmcore.farmfile import FarmConfig
 from tests.conftest import jpeg_bytes
 
 FARM = [sys.executable, "-c", "from controller.cli import main; main()"]

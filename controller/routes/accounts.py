@@ -9,7 +9,7 @@ import structlog
 from fastapi import APIRouter, Depends
 from sqlmodel import Session, func, select
 
-from controller import accounts, logins, ownership
+from controller import accounts, ownership
 from controller.config import Settings
 from controller.deps import Principal, get_secrets, get_session, get_settings, require
 from controller.errors import ApiError, not_found
@@ -27,7 +27,7 @@ from controller.schemas import (
 from controller.security import SecretBox
 from controller.timeutil import utcnow
 from controller.timezones import zone
-from flows.errors import ERROR_KINDS, held_state
+from farmcore.codes import FLOW_CODES, account_state_for
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 log = structlog.get_logger()
@@ -106,7 +106,6 @@ def create_account(
         session.flush()
     except sa.exc.IntegrityError:
         raise ApiError(409, "username_taken", taken_message) from None
-    session.commit()  # now, not after the answer: the next request must see the account
     log.info("account_created", account=account.username, device=device.serial)
     return account_out(session, account, settings)
 
@@ -173,7 +172,6 @@ def edit_account(
     if body.approval_required is not None:
         account.approval_required = body.approval_required
     session.add(account)
-    session.commit()
     return account_out(session, account, settings)
 
 
@@ -194,7 +192,7 @@ def reauthenticate(
     if body.password is not None:
         account.password_enc = secrets.encrypt(body.password)
     if body.login:
-        logins.request(session, account)
+        accounts.request_login(session, account)
         log.info("account_login_requested", account=username)
     else:
         released = accounts.release(
@@ -204,7 +202,6 @@ def reauthenticate(
             reason=body.reason or "account re-authenticated",
         )
         log.info("account_reauthenticated", account=username, jobs_released=released)
-    session.commit()
     return account_out(session, account, settings)
 
 
@@ -219,7 +216,6 @@ def disable_account(
     """Stop publishing for the account; its jobs stay queued. `reauth` enables it again."""
     account = _account(session, username)
     accounts.hold(session, account, "disabled", body.reason or "disabled by ops")
-    session.commit()
     return account_out(session, account, settings)
 
 
@@ -238,7 +234,7 @@ def report_preflight(
         device = session.get(Device, account.device_id)
         if device is None or device.agent_id != principal.agent_id:
             raise ApiError(403, "forbidden", f"account {username!r} is not on this agent's device")
-    if body.code is not None and body.code not in ERROR_KINDS:
+    if body.code is not None and body.code not in FLOW_CODES:
         raise ApiError(422, "unknown_error_code", f"{body.code!r} is not a known failure code")
     account.preflight = {
         "ok": body.ok,
@@ -248,8 +244,7 @@ def report_preflight(
     }
     account.preflight_at = utcnow()
     session.add(account)
-    if not body.ok and body.code and ERROR_KINDS[body.code].account_level:
-        state = held_state(body.code)
+    state = account_state_for(body.code) if not body.ok else None
+    if state is not None:
         accounts.hold(session, account, state, f"preflight: {body.code}: {body.message}")
-    session.commit()
     return account_out(session, account, settings)

@@ -88,8 +88,6 @@ async def submit_batch(
 
 async def _in_thread(session: Session, rows: list, principal: Principal, strict: bool) -> BatchOut:
     def work() -> BatchOut:
-        out = batch.submit_rows(session, rows, principal, all_or_nothing=strict)
-        session.commit()
-        return out
+        return batch.submit_rows(session, rows, principal, all_or_nothing=strict)
 
     return await run_in_threadpool(work)

@@ -73,7 +73,6 @@ def put_device(
     device.label = body.label
     device.driver = body.driver
     session.add(device)
-    session.commit()  # before the answer: an account can be registered on it at once
     return device_out(session, device)
 
 

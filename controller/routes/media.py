@@ -92,7 +92,6 @@ def upload_media(
             bytes=size,
         )
         session.add(asset)
-        session.commit()
         return media_out(asset)
     finally:
         tmp.unlink(missing_ok=True)

@@ -14,7 +14,7 @@ import httpx
 from controller.keys import create_api_key
 from controller.runtime import ControllerThread, declare_farm, settings_for
 from device_agent.agent import DeviceAgent
-from device_agent.config import FarmConfig
+from farmcore.farmfile import FarmConfig
 from tests.conftest import jpeg_bytes
 
 

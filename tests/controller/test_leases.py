@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from controller import dispatcher
+from controller import leases
 from controller.models import Lease
 from controller.timeutil import utcnow
 from tests.controller.conftest import Api
@@ -37,7 +37,7 @@ def _job(api: Api, job_id: int) -> dict:
 def _sweep(api: Api) -> None:
     app = api.client.app  # type: ignore[attr-defined]
     with Session(app.state.engine) as session:
-        dispatcher.sweep(session, app.state.settings)
+        leases.sweep(session, app.state.settings)
         session.commit()
 
 

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from controller.runtime import declare_farm, free_port
-from device_agent.config import load
 from emulator.client import RemotePhone
+from farmcore.farmfile import load
 from tests.conftest import (
     drop_postgres_database,
     fresh_postgres_database,
