@@ -323,7 +323,9 @@ class AwaitUpload:
 
     name = "waiting for the upload"
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "feed") -> None:
+        # a story never shows a verdict: once its upload ends, look for it at once
+        self.quiet_polls = 0 if kind == PostKind.STORY else MAX_QUIET_POLLS
         self.lingering = 0
         self.quiet = 0
         self.confirmed = False
@@ -364,7 +366,7 @@ class AwaitUpload:
                 self.rows_running = max(self.rows_running, upload_rows(screen))
                 return Outcome.WAIT
             self.quiet += 1
-            if self.quiet <= MAX_QUIET_POLLS:
+            if self.quiet <= self.quiet_polls:
                 return Outcome.WAIT
             if (
                 name == "reels_tab"
@@ -438,7 +440,7 @@ def publish(
     engine.run(EnsureAccount(request.username, count_failed_rows=True))
     engine.run(Compose(request))
     shared_at = datetime.now(UTC)
-    wait = AwaitUpload()
+    wait = AwaitUpload(request.kind)
     engine.run(wait)
     if not wait.confirmed:
         confirm_published(engine, request, shared_at)
