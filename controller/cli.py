@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 import typer
+from typer.exceptions import TyperException
 
 from controller.logs import configure as configure_logs
 
@@ -253,14 +254,21 @@ def main() -> None:
     from device_agent.config import ConfigError
 
     try:
-        app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
+        # with standalone_mode=False click *returns* the code of a `typer.Exit` instead of
+        # exiting: pass it on, or a failing command (media prepare, demo) would exit 0
+        status = app(standalone_mode=False)
+    except (typer.Exit, click.exceptions.Exit) as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (typer.Abort, click.exceptions.Abort):
         sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except (TyperException, click.ClickException) as exc:
+        # typer vendors its own click: usage errors are its ClickException (a TyperException)
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", 2))
     except (CliError, ConfigError, ControllerError, ApiProblem) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)
@@ -272,3 +280,4 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+    sys.exit(status if isinstance(status, int) and not isinstance(status, bool) else 0)
