@@ -25,6 +25,11 @@ class Settings:
     webhook_timeout_s: float = 5.0
     device_offline_after_s: float = 120.0
     max_batch_bytes: int = 4 * 1024 * 1024
+    max_json_bytes: int = 1024 * 1024
+    max_evidence_bytes: int = 16 * 1024 * 1024
+    past_due_grace_s: float = 900.0
+    max_past_due_s: float = 7 * 86400.0
+    max_schedule_ahead_days: float = 5 * 365.0
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -41,9 +46,20 @@ class Settings:
             ("FARM_RETRY_BACKOFF", "retry_backoff_s"),
             ("FARM_WEBHOOK_BACKOFF", "webhook_backoff_s"),
             ("FARM_DEVICE_OFFLINE_AFTER", "device_offline_after_s"),
+            ("FARM_PAST_DUE_GRACE", "past_due_grace_s"),
+            ("FARM_MAX_PAST_DUE", "max_past_due_s"),
+            ("FARM_MAX_SCHEDULE_AHEAD_DAYS", "max_schedule_ahead_days"),
         ):
             if os.environ.get(name):
                 setattr(self, attr, float(os.environ[name]))
+        for name, attr in (
+            ("FARM_MAX_UPLOAD_BYTES", "max_upload_bytes"),
+            ("FARM_MAX_BATCH_BYTES", "max_batch_bytes"),
+            ("FARM_MAX_JSON_BYTES", "max_json_bytes"),
+            ("FARM_MAX_EVIDENCE_BYTES", "max_evidence_bytes"),
+        ):
+            if os.environ.get(name):
+                setattr(self, attr, int(os.environ[name]))
 
     @property
     def media_dir(self) -> Path:

@@ -44,6 +44,10 @@ class ApiKey(SQLModel, table=True):
     prefix: str = Field(max_length=16)
     created_at: datetime = _ts()
     revoked_at: datetime | None = _ts(nullable=True)
+    expires_at: datetime | None = _ts(nullable=True)
+    agent_name: str | None = Field(
+        default=None, max_length=100, description="role agent: the one agent it may register as"
+    )
 
 
 class Agent(SQLModel, table=True):
@@ -54,6 +58,11 @@ class Agent(SQLModel, table=True):
     name: str = Field(max_length=100, unique=True, index=True)
     token_hash: str = Field(max_length=64, index=True)
     version: str = Field(default="", max_length=40)
+    api_key_id: int | None = Field(
+        default=None,
+        foreign_key="api_key.id",
+        description="the key it registered with: revoking that key ends the agent's token",
+    )
     registered_at: datetime = _ts()
     last_seen_at: datetime | None = _ts(nullable=True)
 

@@ -501,7 +501,37 @@ class StatusOut(BaseModel):
     accounts_needing_auth: int
 
 
-class ApiKeyOut(BaseModel):
+class KeyIn(StrictModel):
+    role: Literal["scheduler", "ops", "agent"]
+    name: str = Field(min_length=1, max_length=100)
+    agent: str | None = Field(
+        default=None, max_length=100, description="role agent: the agent name it is bound to"
+    )
+    expires_at: datetime | None = Field(default=None, description="with an offset")
+    expires_in: str | None = Field(
+        default=None, max_length=12, description="instead of expires_at: 30d, 12h, 90m, 2w"
+    )
+
+    model_config = _example({"role": "agent", "name": "rack-1 host", "agent": "rack-1"})
+
+
+class KeyOut(BaseModel):
+    id: int
     name: str
     role: str
-    key: str
+    prefix: str = Field(description="the key's first characters, to recognise it")
+    agent: str | None
+    status: Literal["active", "revoked", "expired"]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class KeyCreatedOut(KeyOut):
+    key: str = Field(description="the key itself; shown only here")
+
+
+class DeviceMoveIn(StrictModel):
+    agent: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._\-]+$")
+
+    model_config = _example({"agent": "rack-2"})

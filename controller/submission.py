@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 import media
-from controller import captions, ownership
+from controller import captions, ownership, schedule
+from controller.config import Settings
 from controller.deps import Principal
 from controller.errors import ApiError
 from controller.models import Job, JobEvent, MediaAsset
@@ -72,7 +73,13 @@ def check_media(session: Session, kind: str, ids: list[str]) -> list[int]:
     return [asset.id or 0 for asset, _ in items]
 
 
-def create_job(session: Session, body: JobIn, principal: Principal, idem_key: str | None) -> Job:
+def create_job(
+    session: Session,
+    body: JobIn,
+    principal: Principal,
+    idem_key: str | None,
+    settings: Settings | None = None,
+) -> Job:
     """Validate and insert one job (shared by single and batch submission). The caller owns
     the transaction: an IntegrityError (a concurrent twin) leaves it to roll back."""
     prior = prior_submission(session, principal, idem_key, body)
@@ -83,9 +90,13 @@ def create_job(session: Session, body: JobIn, principal: Principal, idem_key: st
         raise ApiError(422, "account_not_found", f"no account {body.account!r}")
     captions.check(body.kind, body.caption)
     scheduled_utc, tz_name = to_utc(body.scheduled_at, body.timezone)
+    schedule.check_window(scheduled_utc, settings)
     media_ids = check_media(session, body.kind, body.media)
     needs_approval = body.approval_required or account.approval_required
     state = "pending_approval" if needs_approval else "scheduled"
+    reason = "submitted"
+    if schedule.missed(scheduled_utc, settings):
+        state, reason = "paused", schedule.MISSED_REASON
     job = Job(
         kind=body.kind,
         account_id=account.id or 0,
@@ -112,7 +123,7 @@ def create_job(session: Session, body: JobIn, principal: Principal, idem_key: st
             from_state=None,
             to_state=state,
             actor=principal.actor,
-            reason="submitted",
+            reason=reason,
         )
     )
     return job

@@ -165,3 +165,24 @@ def test_migrate_unreachable_database(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert _assert_one_error_line(result).startswith("error: ")
+
+
+def test_keys_bound_listed_revoked(tmp_path: Path) -> None:
+    env = {"FARM_DATA_DIR": str(tmp_path / "var")}
+    unbound = _run("keys", "create", "--role", "agent", cwd=tmp_path, env=env)
+    assert "agent_name_required" in _assert_one_error_line(unbound)
+    bad = _run("keys", "create", "--role", "ops", "--expires-in", "soon", cwd=tmp_path, env=env)
+    assert "invalid_value" in _assert_one_error_line(bad)
+    ok = _run("keys", "create", "--role", "agent", "--agent", "rack-1", cwd=tmp_path, env=env)
+    assert ok.returncode == 0 and ok.stdout.startswith("fk_agent_"), ok.stderr
+    temp = _run("keys", "create", "--role", "ops", "--expires-in", "2h", cwd=tmp_path, env=env)
+    assert temp.returncode == 0, temp.stderr
+    listed = _run("keys", "list", cwd=tmp_path, env=env)
+    assert listed.returncode == 0
+    assert "rack-1" in listed.stdout and ok.stdout.strip() not in listed.stdout
+    revoked = _run("keys", "revoke", ok.stdout.strip()[:12], cwd=tmp_path, env=env)
+    assert revoked.returncode == 0 and "revoked key 1" in revoked.stdout, revoked.stderr
+    listed = _run("keys", "list", cwd=tmp_path, env=env).stdout.splitlines()
+    assert "revoked" in next(line for line in listed if "rack-1" in line)
+    missing = _run("keys", "revoke", "999", cwd=tmp_path, env=env)
+    assert "key_not_found" in _assert_one_error_line(missing)

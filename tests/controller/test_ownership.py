@@ -4,6 +4,7 @@ as if it did not exist; accounts without an owner are shared; ops see and assign
 from __future__ import annotations
 
 from controller.keys import create_api_key
+from controller.timeutil import utcnow
 from tests.controller.conftest import Api
 
 A, B = "scheduler", "scheduler_b"
@@ -221,7 +222,7 @@ def test_device_list_hides_the_job_of_another_keys_account(api: Api) -> None:
             "account": "a.shop",
             "kind": "feed",
             "media": [media],
-            "scheduled_at": "2020-01-01T00:00:00Z",
+            "scheduled_at": utcnow().isoformat(),
         },
         headers=api.as_(A),
     )

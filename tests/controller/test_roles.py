@@ -24,6 +24,10 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/media/{media_id}"): SCHEDULER,
     ("GET", "/v1/media/{media_id}/content"): AGENT_TOKEN,
     ("PUT", "/v1/devices/{serial}"): OPS,
+    ("POST", "/v1/devices/{serial}/move"): OPS,
+    ("GET", "/v1/keys"): OPS,
+    ("POST", "/v1/keys"): OPS,
+    ("POST", "/v1/keys/{key_id}/revoke"): OPS,
     ("GET", "/v1/devices"): SCHEDULER,
     ("POST", "/v1/accounts"): SCHEDULER,
     ("GET", "/v1/accounts"): SCHEDULER,
@@ -60,6 +64,7 @@ PATH_VALUES = {
     "job_id": "1",
     "token": "1",
     "webhook_id": "1",
+    "key_id": "1",
     "name": "1.png",
 }
 
