@@ -35,7 +35,7 @@ def find(
     session: Session, principal: Principal, username: str, *, lock: bool = False
 ) -> Account | None:
     """The account by username if the caller may see it, else None (as if it did not exist)."""
-    query = select(Account).where(Account.username == username, visible(principal))
+    query = select(Account).where(Account.username == username.lower(), visible(principal))
     if lock:
         query = query.with_for_update()
     return session.exec(query).first()

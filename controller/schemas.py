@@ -6,12 +6,18 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["feed", "carousel", "story", "reel"]
 MAX_ROW_ID = 2**31 - 1
 # a row id in a path (job, lease token, webhook): bounded so no database sees an overflow
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
+def normalize_username(username: str) -> str:
+    """Instagram usernames are case-insensitive: `A.Shop` and `a.shop` are one account,
+    stored and compared in lower case."""
+    return username.lower()
 
 
 def _has_nul(value: Any) -> bool:
@@ -86,7 +92,9 @@ class DeviceOut(BaseModel):
 
 
 class AccountIn(StrictModel):
-    username: str = Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9._]+$")
+    username: Annotated[str, AfterValidator(normalize_username)] = Field(
+        min_length=1, max_length=30, pattern=r"^[A-Za-z0-9._]+$"
+    )
     password: str = Field(min_length=1, max_length=200, repr=False)
     device: str = Field(min_length=1, max_length=100, description="serial of the device")
     timezone: str = Field(default="UTC", max_length=64)
@@ -195,7 +203,9 @@ class AccountOut(BaseModel):
 
 
 class JobIn(StrictModel):
-    account: str = Field(min_length=1, max_length=30, description="Instagram username")
+    account: Annotated[str, AfterValidator(normalize_username)] = Field(
+        min_length=1, max_length=30, description="Instagram username (any case)"
+    )
     kind: Kind
     media: list[str] = Field(min_length=1, max_length=10, description="media ids (SHA-256)")
     caption: str = Field(default="", max_length=2200)

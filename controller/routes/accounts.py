@@ -59,7 +59,7 @@ def account_out(session: Session, account: Account, settings: Settings) -> Accou
 
 def _account(session: Session, username: str) -> Account:
     account = session.exec(
-        select(Account).where(Account.username == username).with_for_update()
+        select(Account).where(Account.username == username.lower()).with_for_update()
     ).first()
     if account is None:
         raise not_found("account", username)

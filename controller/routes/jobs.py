@@ -139,7 +139,7 @@ def list_jobs(
             raise ApiError(422, "unknown_state", f"no job state {state!r}")
         query = query.where(Job.state == state)
     if account:
-        query = query.where(Account.username == account)
+        query = query.where(Account.username == account.lower())
     if device:
         query = query.join(Device, Device.id == Account.device_id).where(Device.serial == device)
     for bound, op in ((since, "ge"), (until, "lt")):
