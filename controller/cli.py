@@ -63,6 +63,7 @@ def controller(
         host=host or farm.controller.host,
         port=port or farm.controller.port,
         log_level="warning",
+        log_config=None,  # uvicorn's own lines and tracebacks go through our JSON logging
     )
 
 

@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from controller.config import Settings
+from controller.errors import DATABASE_DOWN, database_unavailable
 
 log = structlog.get_logger()
 
@@ -111,9 +112,8 @@ class BodyLimits:
         if token is not None:
             try:
                 known = await run_in_threadpool(_known_token, fastapi_app.state.engine, token)
-            except (sa.exc.OperationalError, sa.exc.InterfaceError):
-                log.warning("database_unavailable", where="body_limits")
-                await _send_error(send, 503, "database_unavailable", "the database is unreachable")
+            except DATABASE_DOWN as exc:
+                await database_unavailable(exc)(scope, receive, send)
                 return
         if not known:
             log.info("body_refused", reason="unauthorized", declared=declared)

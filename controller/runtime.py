@@ -54,7 +54,12 @@ class ControllerThread:
         self.port = port or free_port(host)
         self.app = create_app(settings)
         config = uvicorn.Config(
-            self.app, host=host, port=self.port, log_level="warning", lifespan="on"
+            self.app,
+            host=host,
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            log_config=None,  # uvicorn's lines and tracebacks go through our JSON logging
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="controller", daemon=True)

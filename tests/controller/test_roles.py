@@ -18,6 +18,7 @@ PREFLIGHT = {"agent_token", "ops"}
 
 ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
     ("GET", "/v1/status"): PUBLIC,
     ("GET", "/metrics"): PUBLIC,
     ("POST", "/v1/media"): SCHEDULER,

@@ -89,4 +89,5 @@ def test_status_and_metrics_reflect_outcomes(api: Api) -> None:
     samples = {line.split("{")[0].split()[0] for line in lines if not line.startswith("#")}
     assert samples <= declared
 
-    assert api.client.get("/healthz").json() == {"status": "ok"}
+    assert api.client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+    assert api.client.get("/readyz").json() == {"status": "ready", "database": "ok", "schema": "ok"}
