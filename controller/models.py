@@ -127,6 +127,18 @@ class MediaAsset(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
+class MediaGrant(SQLModel, table=True):
+    """Who may use an uploaded file: the key that uploaded it, or everyone (`api_key_id`
+    None: uploaded or shared by ops). The bytes are stored once whoever uploads them."""
+
+    __tablename__ = "media_grant"
+    __table_args__ = (sa.UniqueConstraint("media_id", "api_key_id", name="uq_media_grant"),)
+    id: int | None = Field(default=None, primary_key=True)
+    media_id: int = Field(foreign_key="media_asset.id", index=True)
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id", index=True)
+    created_at: datetime = _ts()
+
+
 class Job(SQLModel, table=True):
     """A post to publish at `scheduled_at` (UTC) on an account."""
 

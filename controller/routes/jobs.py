@@ -213,7 +213,7 @@ def edit_job(
         job.caption = body.caption
         changed.append("caption")
     if body.media is not None:
-        media_ids = check_media(session, job.kind, body.media)
+        media_ids = check_media(session, job.kind, body.media, principal)
         if media_ids != job.media_ids:
             job.media_ids = media_ids
             changed.append("media")

@@ -24,6 +24,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/media"): SCHEDULER,
     ("GET", "/v1/media/{media_id}"): SCHEDULER,
     ("GET", "/v1/media/{media_id}/content"): AGENT_TOKEN,
+    ("POST", "/v1/media/{media_id}/share"): OPS,
     ("PUT", "/v1/devices/{serial}"): OPS,
     ("POST", "/v1/devices/{serial}/move"): OPS,
     ("GET", "/v1/keys"): OPS,
