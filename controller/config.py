@@ -30,6 +30,9 @@ class Settings:
     past_due_grace_s: float = 900.0
     max_past_due_s: float = 7 * 86400.0
     max_schedule_ahead_days: float = 5 * 365.0
+    webhook_allowed_hosts: list[str] = field(default_factory=list)
+    webhook_per_subscriber: int = 2
+    webhook_concurrency: int = 8
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -37,6 +40,9 @@ class Settings:
             self.database_url = os.environ.get("FARM_DATABASE_URL") or (
                 f"sqlite:///{self.data_dir / 'farm.db'}"
             )
+        if not self.webhook_allowed_hosts:
+            allowed = os.environ.get("FARM_WEBHOOK_ALLOWED_HOSTS", "")
+            self.webhook_allowed_hosts = [h.strip() for h in allowed.split(",") if h.strip()]
         if not self.secret_keys:
             env_keys = os.environ.get("FARM_SECRET_KEYS", "")
             self.secret_keys = [k.strip() for k in env_keys.split(",") if k.strip()]

@@ -157,6 +157,7 @@ def settings(migrated_database_url: str, tmp_path) -> Settings:  # type: ignore[
         secret_keys=[Fernet.generate_key().decode()],
         lease_ttl_s=30,
         retry_backoff_s=0,
+        webhook_allowed_hosts=["127.0.0.1"],  # the webhook tests' receivers run on loopback
     )
 
 
