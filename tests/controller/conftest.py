@@ -78,12 +78,15 @@ class Api:
     def as_(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[role]}"}
 
-    def upload(self, seed: int = 0, width: int = 1080, height: int = 1080) -> str:
+    def upload(
+        self, seed: int = 0, width: int = 1080, height: int = 1080, role: str = "scheduler"
+    ) -> str:
+        """Upload as `role` (media is scoped to its uploader; ops' uploads are shared)."""
         data = jpeg_bytes(width, height, seed)
         r = self.client.post(
             "/v1/media",
             files={"file": ("a.jpg", data, "image/jpeg")},
-            headers=self.as_("scheduler"),
+            headers=self.as_(role),
         )
         assert r.status_code in (200, 201), r.text
         return r.json()["id"]

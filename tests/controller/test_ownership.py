@@ -77,7 +77,7 @@ def test_listings_and_reads_show_own_and_shared_accounts_only(api: Api) -> None:
 
 def test_submission_to_another_keys_account_is_account_not_found(api: Api) -> None:
     _farm(api)
-    media = api.upload()
+    media = api.upload(role="ops")  # shared media: both keys use it
     body = {"kind": "feed", "media": [media], "scheduled_at": "2030-01-01T10:00:00Z"}
     hidden = api.client.post("/v1/jobs", json={"account": "a.shop", **body}, headers=api.as_(B))
     absent = api.client.post("/v1/jobs", json={"account": "nobody", **body}, headers=api.as_(B))
@@ -94,7 +94,7 @@ def test_submission_to_another_keys_account_is_account_not_found(api: Api) -> No
 
 def test_jobs_of_another_keys_account_are_job_not_found(api: Api) -> None:
     _farm(api)
-    media = api.upload()
+    media = api.upload(role="ops")  # shared media: both keys use it
     theirs = api.job([media], account="a.shop", role=A, when="2030-01-01T10:00:00Z")["id"]
     mine = api.job([media], account="b.shop", role=B, when="2030-01-01T10:00:00Z")["id"]
     shared = api.job([media], account="shared.shop", role=A, when="2030-01-01T10:00:00Z")["id"]
@@ -215,7 +215,7 @@ def test_webhooks_hear_only_about_accounts_their_key_may_see(api: Api) -> None:
 def test_device_list_hides_the_job_of_another_keys_account(api: Api) -> None:
     _farm(api)
     token = api.register_agent()
-    media = api.upload()
+    media = api.upload(role="ops")  # shared media: both keys use it
     r = api.client.post(
         "/v1/jobs",
         json={
