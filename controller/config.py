@@ -31,6 +31,7 @@ class Settings:
     max_past_due_s: float = 7 * 86400.0
     max_schedule_ahead_days: float = 5 * 365.0
     webhook_allowed_hosts: list[str] = field(default_factory=list)
+    max_accounts_per_key_per_device: int = 2
     webhook_per_subscriber: int = 2
     webhook_concurrency: int = 8
 

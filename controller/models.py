@@ -22,7 +22,7 @@ JOB_STATES = (
     "unknown",
 )
 JOB_KINDS = ("feed", "carousel", "story", "reel")
-ACCOUNT_STATES = ("active", "needs_auth", "challenge", "disabled")
+ACCOUNT_STATES = ("active", "needs_auth", "challenge", "disabled", "deleted")
 
 
 def _ts(nullable: bool = False, index: bool = False) -> Any:

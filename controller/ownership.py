@@ -25,10 +25,11 @@ def sees(principal: Principal, account: Account) -> bool:
 
 def visible(principal: Principal) -> sa.ColumnElement[bool]:
     """A WHERE clause on Account: the rows the caller may see."""
+    live = Account.state != "deleted"
     if not restricted(principal):
-        return sa.true()
+        return live
     owner = Account.owner_key_id
-    return sa.or_(owner.is_(None), owner == principal.api_key_id)  # type: ignore[union-attr]
+    return sa.and_(live, sa.or_(owner.is_(None), owner == principal.api_key_id))  # type: ignore[union-attr]
 
 
 def find(

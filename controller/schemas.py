@@ -96,7 +96,12 @@ class AccountIn(StrictModel):
         min_length=1, max_length=30, pattern=r"^[A-Za-z0-9._]+$"
     )
     password: str = Field(min_length=1, max_length=200, repr=False)
-    device: str = Field(min_length=1, max_length=100, description="serial of the device")
+    device: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="ops only: the phone's serial; left out, the placement rule picks one",
+    )
     timezone: str = Field(default="UTC", max_length=64)
 
     model_config = _example(

@@ -11,11 +11,10 @@ A, B = "scheduler", "scheduler_b"
 
 
 def _register(api: Api, role: str, username: str, serial: str = "sim-01") -> dict:
-    r = api.client.post(
-        "/v1/accounts",
-        json={"username": username, "password": "hunter2-secret", "device": serial},
-        headers=api.as_(role),
-    )
+    body = {"username": username, "password": "hunter2-secret"}
+    if role == "ops":  # ops choose the phone; a scheduler's account is placed by the rule
+        body["device"] = serial
+    r = api.client.post("/v1/accounts", json=body, headers=api.as_(role))
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -46,6 +45,12 @@ def test_scheduler_registers_its_own_account_on_an_existing_device(api: Api) -> 
         "/v1/accounts",
         json={"username": "c.shop", "password": "pw-123456", "device": "no-such-phone"},
         headers=api.as_(A),
+    )
+    assert _error(r)[:2] == (403, "forbidden")  # ops choose phones
+    r = api.client.post(
+        "/v1/accounts",
+        json={"username": "c.shop", "password": "pw-123456", "device": "no-such-phone"},
+        headers=api.as_("ops"),
     )
     assert _error(r)[:2] == (422, "device_not_found")
     r = api.client.put(

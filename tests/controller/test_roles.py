@@ -36,6 +36,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/accounts/{username}"): SCHEDULER,
     ("PATCH", "/v1/accounts/{username}"): SCHEDULER,
     ("POST", "/v1/accounts/{username}/reauth"): OPS,
+    ("DELETE", "/v1/accounts/{username}"): OPS,
     ("POST", "/v1/accounts/{username}/disable"): OPS,
     ("POST", "/v1/accounts/{username}/preflight"): PREFLIGHT,
     ("POST", "/v1/jobs:batch"): SCHEDULER,
