@@ -14,8 +14,9 @@ from controller.security import ROLES, hash_token, new_token
 from controller.timeutil import utcnow
 
 AGENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-_DURATION = re.compile(r"^(\d+)([smhdw])$")
+_DURATION = re.compile(r"^(\d{1,12})([smhdw])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+MAX_LIFETIME_S = 10 * 366 * 86400
 
 
 class KeyError_(ValueError):
@@ -31,7 +32,10 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text.strip())
     if not match or int(match.group(1)) == 0:
         raise KeyError_("invalid_value", f"{text!r} is not a duration like 30d, 12h or 90m")
-    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+    seconds = int(match.group(1)) * _UNITS[match.group(2)]
+    if seconds > MAX_LIFETIME_S:
+        raise KeyError_("invalid_value", "a key lives at most 10 years")
+    return timedelta(seconds=seconds)
 
 
 def check_key_request(role: str, agent: str | None, expires_at: datetime | None) -> None:

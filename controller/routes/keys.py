@@ -11,6 +11,7 @@ from controller import keys
 from controller.deps import Principal, get_session, require
 from controller.errors import ApiError
 from controller.models import ApiKey
+from controller.schedule import to_utc_in_range
 from controller.schemas import KeyCreatedOut, KeyIn, KeyOut, RowId
 from controller.timeutil import utcnow
 
@@ -54,7 +55,7 @@ def create_key(
     if body.expires_at is not None and body.expires_at.tzinfo is None:
         raise ApiError(422, "timezone_required", "expires_at needs an offset")
     try:
-        expires_at = body.expires_at
+        expires_at = None if body.expires_at is None else to_utc_in_range(body.expires_at)
         if body.expires_in is not None:
             expires_at = utcnow() + keys.parse_duration(body.expires_in)
         row, secret = keys.create_key(

@@ -157,3 +157,6 @@ def test_keys_list_revoke_and_expiry(api: Api) -> None:
         "/v1/keys", json={"role": "ops", "name": "x", "expires_in": "soon"}, headers=ops
     )
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_value"
+    for huge in ({"expires_in": "99999999999d"}, {"expires_at": "9999-12-31T23:59:59-14:00"}):
+        r = api.client.post("/v1/keys", json={"role": "ops", "name": "x", **huge}, headers=ops)
+        assert r.status_code == 422, r.text
