@@ -79,7 +79,10 @@ def agent(
     farm = _load_farm(config)
     api_key = os.environ.get("FARM_AGENT_KEY")
     if not api_key:
-        raise CliError("FARM_AGENT_KEY is not set (create one: farm keys create --role agent)")
+        raise CliError(
+            "FARM_AGENT_KEY is not set "
+            "(create one: farm keys create --role agent --agent AGENT_NAME)"
+        )
     agent_cfg = farm.agent(name)
     configure_logs()
     stop = threading.Event()

@@ -86,11 +86,14 @@ class Target:
 
 def check(url: str, settings: Settings) -> Target:
     """Refuse a URL pointing inside the network; return where to connect."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise Forbidden("webhook_url_forbidden", "the URL cannot be parsed") from None
     if parts.scheme not in ("http", "https") or not host:
         raise Forbidden("webhook_url_forbidden", "the URL needs http(s) and a host")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     if host in {h.strip().lower() for h in settings.webhook_allowed_hosts}:
         return Target(url)
     addresses = resolve(host, port)

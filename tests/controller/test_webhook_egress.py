@@ -85,6 +85,9 @@ def test_internal_addresses_are_refused(api: Api, settings: Settings) -> None:
         r = _subscribe(api, url)
         assert r.status_code == 422, url
         assert r.json()["error"]["code"] == "webhook_url_forbidden", url
+    for garbage in ("http://>:\u0097\u00b5/x", "http://[::1/x", "http://host:99999/x"):
+        r = _subscribe(api, garbage)
+        assert r.status_code == 422, garbage
     r = _subscribe(api, "http://no-such-host.invalid/hook")
     assert r.status_code == 422 and r.json()["error"]["code"] == "webhook_host_unresolvable"
     assert _subscribe(api, f"https://{PUBLIC}/hook").status_code == 201
