@@ -150,9 +150,14 @@ def test_logged_out_account_is_held_then_logged_in_by_ops_and_publishes(tmp_path
                 time.sleep(0.3)
             held = account()
             assert held["state"] == "needs_auth" and "auth_login_required" in held["state_reason"]
-            assert (
-                http.get(f"/v1/jobs/{job['id']}", headers=scheduler).json()["state"] == "scheduled"
-            )
+            # the agent's preflight can hold the account while the job's own attempt is still
+            # on the phone: wait for that attempt to end; the job is held, never burned
+            while (
+                state := http.get(f"/v1/jobs/{job['id']}", headers=scheduler).json()["state"]
+            ) in ("leased", "publishing"):
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+            assert state == "scheduled"
 
             r = http.post("/v1/accounts/fault.shop/reauth", json={"login": True}, headers=ops)
             assert r.status_code == 200, r.text
