@@ -81,8 +81,17 @@ def status() -> None:
     )
 
 
-def devices() -> None:
+devices_app = typer.Typer(
+    help="Phones: `farm devices` lists them, `farm devices move` gives one to another agent.",
+    invoke_without_command=True,
+)
+
+
+@devices_app.callback()
+def devices(ctx: typer.Context) -> None:
     """Every phone: status, battery, temperature, app version, current job."""
+    if ctx.invoked_subcommand is not None:
+        return
     _table(
         [
             [
@@ -100,6 +109,16 @@ def devices() -> None:
         ],
         ["phone", "label", "agent", "status", "battery", "temp C", "app", "last seen", "job"],
     )
+
+
+@devices_app.command("move")
+def devices_move(
+    serial: str = typer.Argument(..., help="the phone's serial"),
+    to: str = typer.Option(..., "--to", help="the agent that now has the phone"),
+) -> None:
+    """Give a phone to another agent (ops): its old agent's leases on it end now."""
+    moved = _call("POST", f"/v1/devices/{serial}/move", json={"agent": to}).json()
+    typer.echo(f"{moved['serial']} now belongs to agent {moved['agent']}")
 
 
 accounts_app = typer.Typer(help="Instagram accounts.", no_args_is_help=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from farmcore.protocol import (  # the agent protocol's bodies, shared with the agent
     AgentDeviceIn,
@@ -38,6 +38,12 @@ EventName = Literal[values(WebhookEvent)]  # type: ignore[valid-type]
 MAX_ROW_ID = 2**31 - 1
 # a row id in a path (job, lease token, webhook): bounded so no database sees an overflow
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
+
+
+def normalize_username(username: str) -> str:
+    """Instagram usernames are case-insensitive: `A.Shop` and `a.shop` are one account,
+    stored and compared in lower case."""
+    return username.lower()
 
 
 class MediaOut(BaseModel):
@@ -75,9 +81,16 @@ class DeviceOut(BaseModel):
 
 
 class AccountIn(StrictModel):
-    username: str = Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9._]+$")
+    username: Annotated[str, AfterValidator(normalize_username)] = Field(
+        min_length=1, max_length=30, pattern=r"^[A-Za-z0-9._]+$"
+    )
     password: str = Field(min_length=1, max_length=200, repr=False)
-    device: str = Field(min_length=1, max_length=100, description="serial of the device")
+    device: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="ops only: the phone's serial; left out, the placement rule picks one",
+    )
     timezone: str = Field(default="UTC", max_length=64)
 
     model_config = _example(
@@ -165,7 +178,9 @@ class AccountOut(BaseModel):
 
 
 class JobIn(StrictModel):
-    account: str = Field(min_length=1, max_length=30, description="Instagram username")
+    account: Annotated[str, AfterValidator(normalize_username)] = Field(
+        min_length=1, max_length=30, description="Instagram username (any case)"
+    )
     kind: Kind
     media: list[str] = Field(min_length=1, max_length=10, description="media ids (SHA-256)")
     caption: str = Field(default="", max_length=2200)
@@ -340,10 +355,40 @@ class StatusOut(BaseModel):
     accounts_needing_auth: int
 
 
-class ApiKeyOut(BaseModel):
+class KeyIn(StrictModel):
+    role: Literal["scheduler", "ops", "agent"]
+    name: str = Field(min_length=1, max_length=100)
+    agent: str | None = Field(
+        default=None, max_length=100, description="role agent: the agent name it is bound to"
+    )
+    expires_at: datetime | None = Field(default=None, description="with an offset")
+    expires_in: str | None = Field(
+        default=None, max_length=12, description="instead of expires_at: 30d, 12h, 90m, 2w"
+    )
+
+    model_config = _example({"role": "agent", "name": "rack-1 host", "agent": "rack-1"})
+
+
+class KeyOut(BaseModel):
+    id: int
     name: str
     role: str
-    key: str
+    prefix: str = Field(description="the key's first characters, to recognise it")
+    agent: str | None
+    status: Literal["active", "revoked", "expired"]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class KeyCreatedOut(KeyOut):
+    key: str = Field(description="the key itself; shown only here")
+
+
+class DeviceMoveIn(StrictModel):
+    agent: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._\-]+$")
+
+    model_config = _example({"agent": "rack-2"})
 
 
 __all__ = [
@@ -355,11 +400,15 @@ __all__ = [
     "CompleteIn",
     "CompleteOut",
     "DeviceHealth",
+    "DeviceMoveIn",
     "ErrorBody",
     "ErrorOut",
     "Evidence",
     "HeartbeatIn",
     "HeartbeatOut",
+    "KeyCreatedOut",
+    "KeyIn",
+    "KeyOut",
     "LeaseEventIn",
     "LeaseMedia",
     "LeaseOut",

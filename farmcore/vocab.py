@@ -82,6 +82,7 @@ class AccountState(StrEnum):
     NEEDS_AUTH = "needs_auth"
     CHALLENGE = "challenge"
     DISABLED = "disabled"
+    DELETED = "deleted"  # removed by ops: its future jobs are cancelled, its history kept
 
 
 class DeviceStatus(StrEnum):

@@ -19,6 +19,11 @@ FITS = ("pad", "crop", "blur", "solid")
 IMAGE_MIN_SIDE = 640
 IMAGE_AS_IS_MAX_SIDE = 2000  # larger sources are downscaled (outputs are 1080 wide anyway)
 IMAGE_MAX_PIXELS = 100_000_000  # decompression-bomb guard, above any phone camera's output
+# What one decoded image may hold in memory (pixels × Pillow's bytes per pixel): a 100 MP
+# 16-bit RGBA PNG (400 MB decoded, ~1 GB with its conversions) is refused; a JPEG that
+# libjpeg can decode scaled down (draft) counts at its 1/8 scale, since the pipeline never
+# needs more than the output's pixels.
+IMAGE_MAX_DECODED_BYTES = 128 * 1024 * 1024
 IMAGE_MAX_INPUT_BYTES = 60 * 1024 * 1024
 VIDEO_MAX_INPUT_BYTES = 4 * 1024 * 1024 * 1024
 VIDEO_MIN_SHORT_SIDE = 640

@@ -17,7 +17,7 @@ from controller.runtime import LocalFarm
 from farmcore.farmfile import FarmConfig
 from tests.conftest import jpeg_bytes
 
-FARM = [sys.executable, "-c", "from controller.cli import main; main()"]
+FARM = [str(Path(sys.executable).parent / "farm")]  # the installed script
 pytestmark = pytest.mark.slow
 
 
@@ -112,3 +112,13 @@ def test_errors_are_one_line(blocked_farm) -> None:  # type: ignore[no-untyped-d
         result = _farm_cli(farm, *args, key=key)
         assert result.returncode == 1, result
         assert result.stderr.strip().startswith(expected) and "\n" not in result.stderr.strip()
+
+
+def test_devices_move(blocked_farm) -> None:  # type: ignore[no-untyped-def]
+    farm, _ = blocked_farm
+    bad = _farm_cli(farm, "devices", "move", "nope", "--to", "rack-2")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: device_not_found")
+    denied = _farm_cli(farm, "devices", "move", "cli-1", "--to", "x", key=farm.keys["scheduler"])
+    assert denied.returncode == 1 and denied.stderr.startswith("error: forbidden")
+    moved = _farm_cli(farm, "devices", "move", "cli-1", "--to", "ops-cli")  # to its own agent
+    assert moved.returncode == 0 and "cli-1 now belongs to agent ops-cli" in moved.stdout

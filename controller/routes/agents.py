@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlmodel import Session, select
 
 from controller import health as health_mod
-from controller import leases
+from controller import identity, leases
 from controller.config import Settings
 from controller.deps import (
     Principal,
@@ -47,15 +47,19 @@ def register_agent(
     body: AgentRegisterIn,
     session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
-    _: Principal = Depends(require("agent")),
+    principal: Principal = Depends(require("agent")),
 ) -> AgentRegisterOut:
-    """An agent (with an `agent` API key) announces itself and its devices; it gets a fresh
-    bearer token, which replaces any earlier one of the same name."""
+    """An agent (with an `agent` API key bound to its name) announces itself and its devices;
+    it gets a fresh bearer token, which replaces any earlier one of the same name. A name
+    other than the key's is 403 `agent_name_mismatch`; a phone of another agent is 409
+    `device_owned_by_another_agent`."""
+    identity.check_register(session, principal, body.name, [d.serial for d in body.devices])
     token = new_token("fa")
     agent = session.exec(select(Agent).where(Agent.name == body.name)).first()
     if agent is None:
         agent = Agent(name=body.name, token_hash=hash_token(token))
     agent.token_hash = hash_token(token)
+    agent.api_key_id = principal.api_key_id
     agent.version = body.version
     agent.last_seen_at = utcnow()
     session.add(agent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import structlog
@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.responses import FileResponse
 from sqlmodel import Session, select
 
-from controller import approvals, captions, lifecycle, ownership
+from controller import approvals, captions, lifecycle, ownership, schedule
 from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require
 from controller.errors import ApiError, not_found
@@ -103,6 +103,7 @@ def submit_job(
     session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
     idempotency_key: str | None = Header(default=None, max_length=200),
+    settings: Settings = Depends(get_settings),
 ) -> JobOut:
     """Submit a publish job. Repeat with the same `Idempotency-Key` to get the original back
     (200 instead of 201); the same key with another body is 422 `idempotency_conflict`.
@@ -110,7 +111,7 @@ def submit_job(
     `pending_approval`."""
     if prior_submission(session, principal, idempotency_key, body) is not None:
         response.status_code = 200
-    job = create_job(session, body, principal, idempotency_key)
+    job = create_job(session, body, principal, idempotency_key, settings)
     log.info("job_submitted", job_id=job.id, account=body.account, kind=job.kind, state=job.state)
     return job_out(session, job, with_events=True)
 
@@ -162,13 +163,19 @@ def list_jobs(
             raise ApiError(422, "unknown_state", f"no job state {state!r}")
         query = query.where(Job.state == state)
     if account:
-        query = query.where(Account.username == account)
+        query = query.where(Account.username == account.lower())
     if device:
         query = query.join(Device, Device.id == Account.device_id).where(Device.serial == device)
     for bound, op in ((since, "ge"), (until, "lt")):
         if bound is not None:
             if bound.tzinfo is None:
                 raise ApiError(422, "timezone_required", "from/to need a UTC offset")
+            try:
+                bound = bound.astimezone(UTC)
+            except (OverflowError, ValueError):
+                raise ApiError(
+                    422, "invalid_value", "from/to is outside the supported range"
+                ) from None
             column = Job.scheduled_at
             query = query.where(column >= bound if op == "ge" else column < bound)
     if cursor:
@@ -212,6 +219,7 @@ def edit_job(
     body: JobPatch,
     session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
+    settings: Settings = Depends(get_settings),
 ) -> JobOut:
     """Change caption, media, time or fit while the job is not leased (pending_approval,
     scheduled, paused or failed). Editing an approved job that needs approval sends it back
@@ -225,7 +233,7 @@ def edit_job(
         job.caption = body.caption
         changed.append("caption")
     if body.media is not None:
-        media_ids = check_media(session, job.kind, body.media)
+        media_ids = check_media(session, job.kind, body.media, principal)
         if media_ids != job.media_ids:
             job.media_ids = media_ids
             changed.append("media")
@@ -238,6 +246,12 @@ def edit_job(
         if tz_name is None and when.tzinfo is None and job.timezone[:1] not in "+-":
             tz_name = job.timezone
         scheduled_utc, echo = to_utc(when, tz_name)
+        if scheduled_utc != job.scheduled_at:
+            schedule.check_window(scheduled_utc, settings)
+            if schedule.missed(scheduled_utc, settings):
+                raise ApiError(
+                    422, schedule.MISSED_WINDOW, "the new time has passed; give a future one"
+                )
         if scheduled_utc != job.scheduled_at or echo != job.timezone:
             job.scheduled_at, job.timezone = scheduled_utc, echo
             changed.append("scheduled_at")
