@@ -22,7 +22,7 @@ from sqlmodel import Session, func, select
 from controller import accounts, lifecycle
 from controller.config import Settings
 from controller.errors import ApiError
-from controller.models import Account, Device, Job, Lease, MediaAsset
+from controller.models import Account, Device, Job, JobEvent, Lease, MediaAsset
 from controller.security import SecretBox
 from controller.timeutil import utcnow
 from farmcore.codes import FLOW_CODES, account_state_for
@@ -197,12 +197,21 @@ def _body(
 # --- while it runs ---------------------------------------------------------------------------
 
 
-def extend(session: Session, agent_id: int, ttl_s: float) -> int:
-    """A heartbeat: every active lease of the agent lives `ttl_s` longer. Returns their count."""
+def extend(session: Session, agent_id: int, ttl_s: float, tokens: list[int] | None = None) -> int:
+    """A heartbeat: the agent's active leases live `ttl_s` longer. Returns their count.
+
+    With `tokens` (the leases the agent still works on, or still has an outcome to deliver
+    for), only those are extended, plus any lease not yet handed over: a lease the agent
+    dropped or never received (a lost claim answer) runs out and the sweeper ends it, instead
+    of living as long as its agent keeps beating. Without `tokens` (older agents) every
+    active lease of the agent is extended."""
     until = utcnow() + timedelta(seconds=ttl_s)
-    leases = session.exec(
-        select(Lease).where(Lease.agent_id == agent_id, Lease.state == LeaseState.ACTIVE)
-    ).all()
+    query = select(Lease).where(Lease.agent_id == agent_id, Lease.state == LeaseState.ACTIVE)
+    if tokens is not None:
+        query = query.where(
+            Lease.token.in_(tokens) | Lease.delivered_at.is_(None)  # type: ignore[union-attr]
+        )
+    leases = session.exec(query).all()
     for lease in leases:
         lease.expires_at = until
         session.add(lease)
@@ -285,12 +294,19 @@ def complete(
     """The agent's outcome of a lease: (job id, the job's new state), or (None, the account's
     state) for a login lease. A stale lease (expired, superseded) is a 409 and changes nothing."""
     login = session.get(Lease, token)
+    if login is not None and login.agent_id == agent_id and login.state == LeaseState.DONE:
+        return _replay(session, login, body)
     if login is not None and login.purpose == LeasePurpose.LOGIN and login.agent_id == agent_id:
         account = _complete_login(session, login, body, actor)
         return None, account.state
     lease, job = _live(session, token, agent_id)
     _close(session, lease, LeaseState.DONE)
-    data = {"stats": body.stats, "evidence": store_evidence(settings, job, token, body.evidence)}
+    data = {
+        "stats": body.stats,
+        "evidence": store_evidence(settings, job, token, body.evidence),
+        "outcome": body.outcome,  # what settled this lease: a re-sent completion must match
+        "error_code": body.error_code,
+    }
     if lease.purpose == LeasePurpose.VERIFY:
         _settle_verification(session, job, body, actor, token, data)
     elif body.outcome == Outcome.PUBLISHED:
@@ -311,6 +327,39 @@ def complete(
         raise ApiError(422, "invalid_outcome", f"{body.outcome} is only for verification leases")
     log.info("lease_completed", outcome=body.outcome, state=job.state, error_code=body.error_code)
     return job.id or 0, job.state
+
+
+def _replay(session: Session, lease: Lease, body: CompleteIn) -> tuple[int | None, str]:
+    """A completion of a lease already settled by a completion: the agent re-sends an outcome
+    whose answer it never got. The same outcome answers what the first one did (the job's
+    state now) and changes nothing; a different outcome is 409 `stale_lease`."""
+    same = False
+    if lease.purpose == LeasePurpose.LOGIN:
+        account = session.get(Account, lease.account_id)
+        state = account.state if account is not None else ""
+        if body.outcome == Outcome.LOGGED_IN:
+            same = state == AccountState.ACTIVE
+        elif body.outcome == Outcome.FAILED:
+            same = state != AccountState.ACTIVE
+        job_id: int | None = None
+    else:
+        job = session.get(Job, lease.job_id)
+        state, job_id = (job.state, job.id) if job is not None else ("", lease.job_id)
+        settled = session.exec(
+            select(JobEvent).where(
+                JobEvent.job_id == lease.job_id, JobEvent.lease_token == lease.token
+            )
+        ).all()
+        outcomes = [(e.data.get("outcome"), e.data.get("error_code")) for e in settled if e.data]
+        same = (body.outcome, body.error_code) in outcomes
+    if not same:
+        raise ApiError(
+            409,
+            "stale_lease",
+            f"lease {lease.token} was already settled with another outcome",
+        )
+    log.info("lease_completion_repeated", lease=lease.token, outcome=body.outcome)
+    return job_id, state
 
 
 def _close(session: Session, lease: Lease, state: LeaseState) -> None:

@@ -4,13 +4,13 @@ idle phones and hands each to that phone's worker."""
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 import structlog
 
+from device_agent.outbox import Outbox, transient
 from device_agent.worker import DeviceWorker
 from farmcore.client import ControllerError, FarmClient
 from farmcore.farmfile import AgentConfig, DeviceConfig, FarmConfig
@@ -41,6 +41,26 @@ def open_driver(device: DeviceConfig, farm: FarmConfig) -> Driver:
     return open_sim_phone(device, farm)
 
 
+class Link:
+    """Whether the controller answers, logged once per change (not once per attempt)."""
+
+    def __init__(self) -> None:
+        self.up: bool | None = None
+        self._lock = threading.Lock()
+
+    def ok(self) -> None:
+        with self._lock:
+            if self.up is False:
+                log.info("controller_reachable")
+            self.up = True
+
+    def down(self, exc: BaseException) -> None:
+        with self._lock:
+            if self.up is not False:
+                log.warning("controller_unreachable", error=str(exc)[:200])
+            self.up = False
+
+
 class DeviceAgent:
     def __init__(
         self,
@@ -51,13 +71,19 @@ class DeviceAgent:
         work_dir: Path,
         controller_url: str | None = None,
         drivers: dict[str, Driver] | None = None,
+        state_dir: Path | None = None,
     ) -> None:
         self.farm = farm
         self.config = config
         self.client = FarmClient(controller_url or farm.controller.url, api_key)
+        # outcomes not yet answered by the controller survive a restart of the agent here
+        self.outbox = Outbox((state_dir or work_dir) / "outbox")
+        self.link = Link()
         drivers = drivers or {d.serial: open_driver(d, farm) for d in config.devices}
         self.workers = {
-            d.serial: DeviceWorker(d.serial, drivers[d.serial], self.client, work_dir / d.serial)
+            d.serial: DeviceWorker(
+                d.serial, drivers[d.serial], self.client, work_dir / d.serial, self.outbox
+            )
             for d in config.devices
         }
         self.lease_ttl_s = 60.0
@@ -106,16 +132,44 @@ class DeviceAgent:
             if status != "busy":
                 self._healthy[serial] = status == "idle"
             devices.append(DeviceHealth(serial=serial, status=status, **report))
-        self.client.heartbeat(devices)
+        self.client.heartbeat(devices, leases=self.working_on())
+        self.link.ok()
+
+    def working_on(self) -> list[int]:
+        """The leases this agent still works on or still has an outcome to deliver for: the
+        heartbeat extends only these, so a lease it dropped expires."""
+        tokens = set(self.outbox.tokens())
+        for worker in self.workers.values():
+            tokens.update(worker.held())
+        return sorted(tokens)
+
+    def _guard(self, what: str, call) -> None:  # type: ignore[no-untyped-def]
+        """Run one step of a loop; whatever happens the agent carries on (the controller being
+        away is one log line when it goes and one when it comes back)."""
+        try:
+            call()
+        except ControllerError as exc:
+            if transient(exc) and exc.status != 401:
+                self.link.down(exc)
+            elif exc.status == 401:
+                log.warning("agent_token_refused", step=what)
+                self._reregister = True
+            else:
+                log.warning(f"{what}_refused", status=exc.status, code=exc.code)
+        except OSError as exc:
+            self.link.down(exc)
+        except Exception:
+            log.exception(f"{what}_crashed")
 
     def _heartbeat_loop(self) -> None:
         while not self._stop.wait(max(self.lease_ttl_s / 4, 0.5)):
-            try:
-                self.heartbeat_once()
-            except (ControllerError, OSError) as exc:
-                log.warning("heartbeat_failed", error=str(exc)[:200])
-            except Exception:
-                log.exception("heartbeat_crashed")
+            self._guard("heartbeat", self.heartbeat_once)
+
+    def flush_outbox(self) -> None:
+        left = self.outbox.flush(self.client)
+        if left:
+            raise ControllerError(0, "unreachable", f"{left} outcome(s) wait in the outbox")
+        self.link.ok()
 
     def claim_once(self) -> int:
         """Ask for work for the phones that are free and were healthy at the last heartbeat."""
@@ -123,51 +177,63 @@ class DeviceAgent:
         if not idle:
             return 0
         leases = self.client.claim(idle)
+        self.link.ok()
         for lease in leases:
             self.workers[lease.device].submit(lease)
         return len(leases)
 
     def run(self, stop: threading.Event | None = None) -> None:
-        """Serve until `stop` is set (or forever)."""
+        """Serve until `stop` is set (or forever). A controller that is away (at start, while
+        it restarts, behind a cut link) is waited for with backoff, never a reason to exit;
+        the phones' workers and the outbox keep their state meanwhile."""
         if stop is not None:
             self._stop = stop
-        self._register_with_retry()
+        self._reregister = False
         for worker in self.workers.values():
             worker.start()
-        self.heartbeat_once()
-        for serial, worker in self.workers.items():
-            accounts = [a.username for a in self.farm.accounts_on(serial)]
-            if accounts and self._healthy.get(serial):
-                worker.submit_preflight(accounts)
-        beat = threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True)
-        beat.start()
+        beat: threading.Thread | None = None
         try:
+            self._register_with_retry()
+            if self._stop.is_set():
+                return
+            self._guard("outbox", self.flush_outbox)
+            self._guard("heartbeat", self.heartbeat_once)
+            for serial, worker in self.workers.items():
+                accounts = [a.username for a in self.farm.accounts_on(serial)]
+                if accounts and self._healthy.get(serial):
+                    worker.submit_preflight(accounts)
+            beat = threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True)
+            beat.start()
             while not self._stop.wait(self.config.poll_interval_s):
-                try:
-                    self.claim_once()
-                except ControllerError as exc:
-                    if exc.status == 401:
-                        self._register_with_retry()
-                    else:
-                        log.warning("claim_failed", status=exc.status, code=exc.code)
-                except OSError as exc:
-                    log.warning("controller_unreachable", error=str(exc)[:200])
+                if self._reregister:
+                    self._reregister = False
+                    self._register_with_retry()
+                if self.outbox.tokens():
+                    self._guard("outbox", self.flush_outbox)
+                self._guard("claim", self.claim_once)
         finally:
             for worker in self.workers.values():
                 worker.stop()
-            beat.join(timeout=5)
+            if beat is not None:
+                beat.join(timeout=5)
             self._health_pool.shutdown(wait=False, cancel_futures=True)
             self.client.close()
 
     def _register_with_retry(self) -> None:
+        """Register, retrying with backoff (capped at 10 s) for as long as it takes; only a
+        key the controller refuses (401, 403, 422: a configuration to fix) stops the agent."""
         delay = 0.5
         while not self._stop.is_set():
             try:
                 self._register()
+                self.link.ok()
                 return
-            except (ControllerError, OSError) as exc:
-                log.warning("register_failed", error=str(exc)[:200], retry_in=delay)
-                if isinstance(exc, ControllerError) and exc.status in (401, 403, 422):
+            except ControllerError as exc:
+                if exc.status in (401, 403, 422):
+                    log.error("register_refused", status=exc.status, code=exc.code)
                     raise
-                time.sleep(delay)
-                delay = min(delay * 2, 10)
+                self.link.down(exc)
+            except OSError as exc:
+                self.link.down(exc)
+            self._stop.wait(delay)
+            delay = min(delay * 2, 10.0)

@@ -13,6 +13,7 @@ import structlog
 import flows
 import media
 from device_agent.health import Health, read_health
+from device_agent.outbox import Outbox
 from farmcore.client import ControllerError, FarmClient
 from farmcore.protocol import CompleteIn, LeaseEventIn, LeaseOut, PreflightIn
 from farmcore.protocol import Evidence as EvidenceIn
@@ -38,6 +39,7 @@ class DeviceWorker:
         driver: Driver,
         client: FarmClient,
         work_dir: Path,
+        outbox: Outbox | None = None,
     ) -> None:
         self.serial = serial
         self.driver = driver
@@ -47,6 +49,10 @@ class DeviceWorker:
         self.cache_dir = work_dir / "prepared"
         self.media_dir.mkdir(parents=True, exist_ok=True)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
+        self.outbox = outbox or Outbox(work_dir / "outbox")
+        # tokens of the leases handed to this worker and not yet finished (queued or running)
+        self._held: set[int] = set()
+        self._held_lock = threading.Lock()
         # a lease to run, the usernames of a preflight, or None to stop
         self._queue: queue.Queue[LeaseOut | list[str] | None] = queue.Queue()
         self._busy = threading.Event()
@@ -64,8 +70,15 @@ class DeviceWorker:
         self._thread.join(timeout=30)
 
     def submit(self, lease: LeaseOut) -> None:
+        with self._held_lock:
+            self._held.add(lease.token)
         self._busy.set()
         self._queue.put(lease)
+
+    def held(self) -> list[int]:
+        """The leases this worker still works on (their outcomes are not yet in the outbox)."""
+        with self._held_lock:
+            return sorted(self._held)
 
     def submit_preflight(self, usernames: list[str]) -> None:
         """Check the accounts on this phone (logged in, public, 2FA, enough posts) and report
@@ -95,6 +108,9 @@ class DeviceWorker:
                 token = getattr(work, "token", None)
                 log.exception("lease_crashed", device=self.serial, lease=token)
             finally:
+                if not isinstance(work, list):
+                    with self._held_lock:
+                        self._held.discard(work.token)
                 self._busy.clear()
 
     def preflight(self, usernames: list[str]) -> None:
@@ -149,11 +165,13 @@ class DeviceWorker:
             bound.exception("lease_error")
             body = self._failure("internal_error", f"{type(exc).__name__}: {exc}"[:300], None)
         body.stats["seconds"] = round(time.monotonic() - started, 3)
-        try:
-            self.client.complete(token, body)
-            bound.info("lease_completed", outcome=body.outcome, code=body.error_code)
-        except ControllerError as exc:
-            bound.warning("complete_refused", status=exc.status, code=exc.code)
+        # on disk before the first attempt: a lost answer or a killed agent loses nothing,
+        # and the agent's loop re-sends it until the controller answers
+        self.outbox.put(token, body)
+        with self._held_lock:
+            self._held.discard(token)
+        if self.outbox.send(self.client, token) is None:
+            bound.warning("complete_pending", outcome=body.outcome, code=body.error_code)
 
     def _failure(self, code: str, message: str, evidence: Evidence | None) -> CompleteIn:
         if evidence is None or (evidence.screenshot_png is None and evidence.hierarchy_xml is None):

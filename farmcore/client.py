@@ -113,8 +113,16 @@ class FarmClient:
         self._token = out.token
         return out
 
-    def heartbeat(self, devices: list[DeviceHealth]) -> HeartbeatOut:
-        response = self.request("POST", "/v1/agents/heartbeat", body=HeartbeatIn(devices=devices))
+    def heartbeat(
+        self, devices: list[DeviceHealth], leases: list[int] | None = None
+    ) -> HeartbeatOut:
+        """Report the phones; with `leases` (the tokens the agent still works on) only those
+        leases are extended. Without it the field is not sent at all (older controllers
+        refuse unknown fields)."""
+        body = HeartbeatIn(devices=devices, leases=leases)
+        response = self.request(
+            "POST", "/v1/agents/heartbeat", json=body.model_dump(mode="json", exclude_none=True)
+        )
         return HeartbeatOut.model_validate_json(response.content)
 
     def claim(self, idle: list[str]) -> list[LeaseOut]:

@@ -107,6 +107,13 @@ class DeviceHealth(StrictModel):
 
 class HeartbeatIn(StrictModel):
     devices: list[DeviceHealth] = Field(default_factory=list, max_length=64)
+    leases: list[int] | None = Field(
+        default=None,
+        max_length=256,
+        description="tokens of the leases the agent still works on (or has an outcome to "
+        "deliver for); when present only these (and leases not yet handed over) are "
+        "extended, so a lease the agent dropped expires. Absent: every active lease is.",
+    )
 
     model_config = example(
         {

@@ -94,7 +94,8 @@ def heartbeat(
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require_agent),
 ) -> HeartbeatOut:
-    """Report device health; extends every active lease of this agent."""
+    """Report device health; extends the active leases of this agent (with `leases`, only
+    those and the ones not yet handed over)."""
     agent_id = principal.agent_id or 0
     now = utcnow()
     mine = _own_devices(session, agent_id, [d.serial for d in body.devices])
@@ -111,7 +112,7 @@ def heartbeat(
         agent.last_seen_at = now
         session.add(agent)
     return HeartbeatOut(
-        leases_extended=leases.extend(session, agent_id, settings.lease_ttl_s),
+        leases_extended=leases.extend(session, agent_id, settings.lease_ttl_s, body.leases),
         lease_ttl_s=settings.lease_ttl_s,
     )
 

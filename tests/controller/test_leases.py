@@ -108,9 +108,17 @@ def test_publish_completion_and_history(api: Api) -> None:
         ("publishing", "published"),
     ]
     assert any(e["type"] == "point_of_no_return" for e in job["events"])
-    # a second completion of the same lease is stale
+    # the same completion again (an agent re-sending from its outbox an answer it never got)
+    # answers the same and changes nothing; another outcome for the settled lease is stale
     r = api.client.post(
         f"/v1/leases/{lease['token']}/complete", json={"outcome": "published"}, headers=h
+    )
+    assert r.status_code == 200 and r.json() == {"job_id": ids[0], "state": "published"}
+    assert len(_job(api, ids[0])["events"]) == len(job["events"])
+    r = api.client.post(
+        f"/v1/leases/{lease['token']}/complete",
+        json={"outcome": "failed", "error_code": "action_blocked"},
+        headers=h,
     )
     assert r.status_code == 409 and r.json()["error"]["code"] == "stale_lease"
 
@@ -324,7 +332,13 @@ def test_reauth_with_login_leases_the_password_once_and_releases_on_success(api:
     again = api.client.post(
         f"/v1/leases/{login['token']}/complete", json={"outcome": "logged_in"}, headers=h
     )
-    assert again.status_code == 409
+    assert again.status_code == 200 and again.json() == {"job_id": None, "state": "active"}
+    other = api.client.post(
+        f"/v1/leases/{login['token']}/complete",
+        json={"outcome": "failed", "error_code": "auth_wrong_password"},
+        headers=h,
+    )
+    assert other.status_code == 409
     publish = _claim(api, token, ["sim-01"])[0]
     assert publish["purpose"] == "publish" and publish["job_id"] == ids[0]
     assert publish["password"] is None
@@ -400,3 +414,45 @@ def test_devices_flag_an_instagram_version_the_flows_were_not_checked_on(
         assert r.status_code == 200, r.text
         device = api.client.get("/v1/devices", headers=ops).json()[0]
         assert (device["app_version"], device["app_version_checked"]) == (version, checked)
+
+
+def test_repeated_failure_completion_answers_the_same(api: Api) -> None:
+    token, ids = _setup(api)
+    lease = _claim(api, token, ["sim-01"])[0]
+    h = _agent_headers(token)
+    body = {"outcome": "failed", "error_code": "upload_failed", "error_message": "x"}
+    first = api.client.post(f"/v1/leases/{lease['token']}/complete", json=body, headers=h)
+    assert first.status_code == 200, first.text
+    events = len(_job(api, ids[0])["events"])
+    again = api.client.post(f"/v1/leases/{lease['token']}/complete", json=body, headers=h)
+    assert again.status_code == 200 and again.json() == first.json()
+    assert len(_job(api, ids[0])["events"]) == events
+    other = dict(body, error_code="action_blocked")
+    r = api.client.post(f"/v1/leases/{lease['token']}/complete", json=other, headers=h)
+    assert r.status_code == 409 and r.json()["error"]["code"] == "stale_lease"
+
+
+def test_heartbeat_with_lease_tokens_extends_only_those(api: Api) -> None:
+    """An agent that names the leases it works on keeps only those alive: a lease it dropped
+    (or whose claim answer it never got) runs out and the sweeper ends it."""
+    token, ids = _setup(api)
+    lease = _claim(api, token, ["sim-01"])[0]
+    h = _agent_headers(token)
+    beat = {"devices": [{"serial": "sim-01", "status": "busy"}]}
+    _expire_leases(api)
+    r = api.client.post("/v1/agents/heartbeat", json=dict(beat, leases=[]), headers=h)
+    assert r.status_code == 200 and r.json()["leases_extended"] == 0
+    _sweep(api)
+    assert _job(api, ids[0])["state"] == "scheduled"
+    # the next lease is named by the agent: the heartbeat keeps it past its expiry
+    again = _claim(api, token, ["sim-01"])[0]
+    assert again["token"] > lease["token"]
+    _expire_leases(api)
+    r = api.client.post("/v1/agents/heartbeat", json=dict(beat, leases=[again["token"]]), headers=h)
+    assert r.json()["leases_extended"] == 1
+    _sweep(api)
+    assert _job(api, ids[0])["state"] == "leased"
+    # without the field (an older agent) every active lease is extended, as before
+    _expire_leases(api)
+    r = api.client.post("/v1/agents/heartbeat", json=beat, headers=h)
+    assert r.json()["leases_extended"] == 1
