@@ -73,6 +73,11 @@ def agent(
     config: Path = CONFIG_OPTION,
     name: str | None = typer.Option(None, help="agent name in farm.yaml (default: the first)"),
     controller_url: str | None = typer.Option(None, "--controller", help="override the URL"),
+    state_dir: Path | None = typer.Option(
+        None,
+        "--state-dir",
+        help="where the outbox of unanswered outcomes lives (default: FARM_DATA_DIR/agent/NAME)",
+    ),
 ) -> None:
     """Run a device agent for the phones farm.yaml gives it (API key: FARM_AGENT_KEY)."""
     from device_agent.agent import DeviceAgent
@@ -96,6 +101,7 @@ def agent(
         api_key=api_key,
         work_dir=data_dir / "agent" / agent_cfg.name,
         controller_url=controller_url,
+        state_dir=state_dir,
     ).run(stop)
 
 
