@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,11 +35,16 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> sa.Engine:
             cur.close()
 
         @sa.event.listens_for(engine, "begin")
-        def _begin_immediate(conn: sa.Connection) -> None:
-            # Take the write lock when the transaction starts, so a read-then-write (the
-            # dispatcher choosing a job, a completion checking its lease) is serialised
-            # instead of failing with "database is locked" when two threads race.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        def _begin(conn: sa.Connection) -> None:
+            # A writer takes the write lock when its transaction starts, so a read-then-write
+            # (the dispatcher choosing a job, a completion checking its lease) is serialised
+            # instead of failing with "database is locked" when two threads race. A reader
+            # (a GET, see `reader`) begins a plain deferred transaction: under WAL it reads
+            # its snapshot while a writer works and never queues behind the write lock.
+            if conn.get_execution_options().get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):
@@ -52,6 +58,19 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> sa.Engine:
         # an unreachable server is an answer (503 database_unavailable) in seconds, not minutes
         connect_args={"connect_timeout": 5},
     )
+
+
+READ_ONLY = "farm_read_only"
+_readers: weakref.WeakKeyDictionary[sa.Engine, sa.Engine] = weakref.WeakKeyDictionary()
+
+
+def reader(engine: sa.Engine) -> sa.Engine:
+    """The same engine (same pool) for sessions that only read: on SQLite their transactions
+    do not take the write lock (a GET never waits for, nor blocks, a writer)."""
+    found = _readers.get(engine)
+    if found is None:
+        found = _readers[engine] = engine.execution_options(**{READ_ONLY: True})
+    return found
 
 
 def alembic_config(url: str) -> Config:

@@ -10,6 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
 from controller.config import Settings
+from controller.db import reader
 from controller.errors import ApiError
 from controller.models import Agent, ApiKey
 from controller.security import SecretBox, hash_token
@@ -21,7 +22,10 @@ bearer = HTTPBearer(auto_error=False, description="API key, or an agent's token"
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request, committed before the response is sent: every route declares
     it with `scope="function"`, so a client that acts on a 2xx always finds its write."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    engine = request.app.state.engine
+    if request.method in ("GET", "HEAD"):  # reads: no write lock on SQLite (controller/db.py)
+        engine = reader(engine)
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
