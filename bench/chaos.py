@@ -156,7 +156,6 @@ class ChaosFarm:
             "FARM_DATA_DIR": str(tmp / "var"),
             "FARM_DISPATCH_INTERVAL": "0.5",
             "FARM_LEASE_TTL": str(lease_ttl),
-            "FARM_LOG_LEVEL": "WARNING",
         }
         self.lease_ttl = lease_ttl
         self.speed = speed
