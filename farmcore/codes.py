@@ -150,7 +150,7 @@ API = [
     _api(409, "reschedule_required", "the job awaits approval and its time has passed"),
     _api(409, "username_taken", "an account with that username exists"),
     _api(409, "device_full", "the device already holds five accounts"),
-    _api(409, "stale_lease", "the lease expired or was superseded (fencing)"),
+    _api(409, "stale_lease", "the lease ended, was superseded or was settled otherwise"),
     _api(409, "duplicate_submission", "the same idempotency key is being submitted"),
     _api(409, "device_owned_by_another_agent", "the phone is another agent's: ops move it"),
     _api(409, "no_device_available", "no phone has room for the account (placement rule)"),
