@@ -118,11 +118,20 @@ class FarmClient:
     ) -> HeartbeatOut:
         """Report the phones; with `leases` (the tokens the agent still works on) only those
         leases are extended. Without it the field is not sent at all (older controllers
-        refuse unknown fields)."""
+        refuse unknown fields; one that refuses `leases` gets the heartbeat without it)."""
         body = HeartbeatIn(devices=devices, leases=leases)
-        response = self.request(
-            "POST", "/v1/agents/heartbeat", json=body.model_dump(mode="json", exclude_none=True)
-        )
+        try:
+            response = self.request(
+                "POST",
+                "/v1/agents/heartbeat",
+                json=body.model_dump(mode="json", exclude_none=True),
+            )
+        except ControllerError as exc:
+            if exc.status != 422 or leases is None or "leases" not in exc.message:
+                raise
+            response = self.request(
+                "POST", "/v1/agents/heartbeat", body=HeartbeatIn(devices=devices)
+            )
         return HeartbeatOut.model_validate_json(response.content)
 
     def claim(self, idle: list[str]) -> list[LeaseOut]:
