@@ -41,7 +41,10 @@ def _wait_for_signal() -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    stop.wait()
+    # a timed wait: a signal delivered to another thread only sets Python's flag, and an
+    # untimed wait in the main thread would never return to run the handler
+    while not stop.wait(0.5):
+        pass
 
 
 @app.command()

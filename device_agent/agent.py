@@ -204,7 +204,13 @@ class DeviceAgent:
                     worker.submit_preflight(accounts)
             beat = threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True)
             beat.start()
-            while not self._stop.wait(self.config.poll_interval_s):
+            wait = self.config.poll_interval_s
+            while not self._stop.wait(wait):
+                # while the controller is away, claims back off (to 5 s); back at once after
+                if self.link.up is False:
+                    wait = min(max(wait * 2, self.config.poll_interval_s), 5.0)
+                else:
+                    wait = self.config.poll_interval_s
                 if self._reregister:
                     self._reregister = False
                     self._register_with_retry()
