@@ -16,7 +16,18 @@ from controller import approvals, dispatcher, health, webhooks
 from controller.config import Settings
 from controller.db import make_engine, migrate, session_scope
 from controller.errors import install_error_handlers
-from controller.routes import accounts, agents, batch, dashboard, devices, jobs, media, status
+from controller.routes import (
+    accounts,
+    agents,
+    batch,
+    console,
+    dashboard,
+    device_actions,
+    devices,
+    jobs,
+    media,
+    status,
+)
 from controller.routes import webhooks as webhook_routes
 from controller.schemas import ErrorOut
 from controller.security import SecretBox
@@ -112,10 +123,11 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
     app.state.engine = make_engine(settings.database_url)
     app.state.secrets = SecretBox.for_settings(settings)
     install_error_handlers(app)
-    for module in (media, devices, accounts, batch, jobs, agents, webhook_routes):
+    for module in (media, devices, device_actions, accounts, batch, jobs, agents, webhook_routes):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)
     app.include_router(dashboard.router)
+    app.include_router(console.router, responses=ERROR_RESPONSES)
 
     app.add_middleware(RequestContext)
     return app

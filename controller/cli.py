@@ -112,7 +112,8 @@ def up(
     typer.echo(f"controller: {local.controller.url}  (docs: {local.controller.url}/docs)")
     typer.echo(f"scheduler key: {local.keys['scheduler']}")
     typer.echo(f"ops key:       {local.keys['ops']}")
-    typer.echo(f"dashboard:     {local.controller.url}/dashboard#key={local.keys['ops']}")
+    typer.echo(f"console:       {local.controller.url}/console#key={local.keys['ops']}")
+    typer.echo(f"status page:   {local.controller.url}/status")
     typer.echo(f"{len(local.phones)} simulated phones: {', '.join(local.phones)}; Ctrl-C stops")
     try:
         _wait_for_signal()
@@ -216,9 +217,10 @@ def jobs_template() -> None:
 
 def _mount_ops() -> None:
     from controller import ops_cli
+    from controller.device_cli import devices_app
 
     app.command("status")(ops_cli.status)
-    app.command("devices")(ops_cli.devices)
+    app.add_typer(devices_app, name="devices")
     app.add_typer(ops_cli.accounts_app, name="accounts")
     jobs_app.command("list")(ops_cli.jobs_list)
     jobs_app.command("show")(ops_cli.jobs_show)

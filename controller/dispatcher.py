@@ -87,6 +87,8 @@ def lease_for_device(session: Session, device: Device, settings: Settings) -> Le
     ).first()
     if busy is not None or device.agent_id is None:
         return None
+    if device.mode != "active":  # drained or quarantined by ops or the agent's recovery ladder
+        return None
     login = logins.lease_for(session, device, settings)
     if login is not None:
         return login

@@ -72,6 +72,15 @@ class Device(SQLModel, table=True):
     temperature_c: float | None = None
     app_version: str | None = Field(default=None, max_length=40)
     last_seen_at: datetime | None = _ts(nullable=True)
+    # ops' hold (controller/device_actions.py): `active`, `draining` (finishes its job, takes
+    # no more) or `quarantined` (no work until released; also set by the agent's recovery
+    # ladder), with the reason shown on the console; a reboot ops asked for, until done
+    mode: str = Field(
+        default="active", max_length=20, sa_column_kwargs={"server_default": "active"}
+    )
+    mode_reason: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    mode_changed_at: datetime | None = _ts(nullable=True)
+    reboot_requested_at: datetime | None = _ts(nullable=True)
 
 
 class Account(SQLModel, table=True):

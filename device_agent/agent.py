@@ -65,6 +65,19 @@ class DeviceAgent:
             max_workers=max(2, len(self.workers)), thread_name_prefix="health"
         )
         self._stop = threading.Event()
+        self._reboots: set[str] = set()  # asked by ops, handed to the worker, not yet cleared
+
+    def poll_commands(self) -> None:
+        """Carry out the reboots ops asked for (each once, between two jobs)."""
+        for device in self.client.commands():
+            serial = device["serial"]
+            if serial not in self.workers:
+                continue
+            if not device["reboot"]:
+                self._reboots.discard(serial)
+            elif serial not in self._reboots:
+                self._reboots.add(serial)
+                self.workers[serial].submit_reboot("requested by ops")
 
     def _register(self) -> None:
         devices = [
@@ -110,6 +123,7 @@ class DeviceAgent:
         while not self._stop.wait(max(self.lease_ttl_s / 4, 0.5)):
             try:
                 self.heartbeat_once()
+                self.poll_commands()
             except (ControllerError, OSError) as exc:
                 log.warning("heartbeat_failed", error=str(exc)[:200])
             except Exception:

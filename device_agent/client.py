@@ -70,6 +70,15 @@ class ControllerClient:
     def complete(self, token: int, body: dict[str, Any]) -> dict[str, Any]:
         return self._call("POST", f"/v1/leases/{token}/complete", json=body)
 
+    def commands(self) -> list[dict[str, Any]]:
+        """The agent's phones with their mode and whether ops asked for a reboot."""
+        return self._call("GET", "/v1/agents/commands")["devices"]
+
+    def device_report(self, serial: str, event: str, reason: str = "") -> None:
+        self._call(
+            "POST", f"/v1/agents/devices/{serial}/report", json={"event": event, "reason": reason}
+        )
+
     def report_preflight(self, username: str, body: dict[str, Any]) -> None:
         self._call("POST", f"/v1/accounts/{username}/preflight", json=body)
 

@@ -16,6 +16,7 @@ import flows
 import media
 from device_agent.client import ControllerClient, ControllerError
 from device_agent.health import Health, read_health
+from device_agent.recovery import RecoveryLadder
 from flows.driver import Driver, media_scan_command
 from flows.errors import ERROR_KINDS, Evidence, FlowError
 from flows.request import PublishRequest
@@ -49,6 +50,9 @@ class DeviceWorker:
         self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self._busy = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"device-{serial}", daemon=True)
+        self.recovery = RecoveryLadder(
+            serial, driver, lambda event, why: client.device_report(serial, event, why)
+        )
 
     @property
     def busy(self) -> bool:
@@ -71,6 +75,11 @@ class DeviceWorker:
         self._busy.set()
         self._queue.put({"purpose": "preflight", "accounts": usernames})
 
+    def submit_reboot(self, why: str) -> None:
+        """Reboot the phone (ops asked) after whatever it is doing, in the worker's thread."""
+        self._busy.set()
+        self._queue.put({"purpose": "reboot", "why": why})
+
     def health(self) -> Health:
         try:
             return read_health(self.driver)
@@ -87,6 +96,8 @@ class DeviceWorker:
             try:
                 if lease["purpose"] == "preflight":
                     self.preflight(lease["accounts"])
+                elif lease["purpose"] == "reboot":
+                    self.recovery.reboot_now(lease["why"])
                 else:
                     self.run(lease)
             except Exception:
@@ -153,6 +164,7 @@ class DeviceWorker:
             bound.info("lease_completed", outcome=body["outcome"], code=body.get("error_code"))
         except ControllerError as exc:
             bound.warning("complete_refused", status=exc.status, code=exc.code)
+        self.recovery.after(body)  # restart the app, reconnect, reboot or quarantine
 
     def _failure(self, code: str, message: str, evidence: Evidence | None) -> dict[str, Any]:
         if evidence is None or (evidence.screenshot_png is None and evidence.hierarchy_xml is None):
