@@ -360,9 +360,9 @@ async function openJob(id, quiet = false, focusEdit = false) {
     el("ol", {class: "events"}, (job.events || []).map((e) => el("li", {},
       `${new Date(e.at).toLocaleString()} · ${e.to_state ? `${e.from_state ?? "∅"} → ${e.to_state}` : e.type} · ${e.actor} · ${e.reason}`))));
   const parts = [top];
-  if (ACTIONS.edit.includes(job.state)) parts.push(editForm(job));
   const failure = await failureBlock(job).catch(() => null);
   if (failure) parts.push(failure);
+  if (ACTIONS.edit.includes(job.state)) parts.push(editForm(job));
   parts.push(history);
   if (quiet && dialog.contains(document.activeElement) && document.activeElement.closest("#edit-form")) return;
   $("jd-body").replaceChildren(...parts);
@@ -524,7 +524,9 @@ function init() {
     };
   });
   selectTab(tabs[0]);
-  for (const b of document.querySelectorAll("[data-view]")) b.onclick = () => { state.view = b.dataset.view; syncView(); refresh(); };
+  for (const b of document.querySelectorAll("[data-view]")) {
+    b.onclick = () => { state.view = b.dataset.view; syncView(); renderCalendar(); refresh(); };
+  }
   $("prev").onclick = () => shift(-1); $("next").onclick = () => shift(1);
   $("today").onclick = () => { state.anchor = new Date(); refresh(); };
   for (const id of ["f-account", "f-device"]) $(id).onchange = refresh;
