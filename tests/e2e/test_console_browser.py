@@ -324,6 +324,26 @@ def test_the_console_end_to_end(farm: dict[str, Any], browser: Any, tmp_path: Pa
     _tab(browser, "calendar")
     _wait(browser, lambda b: _state_on_page(b, held["id"]) == "published", 60, "released")
 
+    # a batch CSV from the page: one row per result
+    with _api(farm) as http:
+        job = http.get(f"/v1/jobs/{job_id}").json()
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    csv = tmp_path / "week.csv"
+    csv.write_text(
+        "account,kind,media,scheduled_at,caption\n"
+        f"demo.bakery,feed,{job['media'][0]},{when},From the batch\n"
+        f"nobody.here,feed,{job['media'][0]},{when},Nobody\n"
+    )
+    _tab(browser, "submit")
+    _css(browser, "#b-file")[0].send_keys(str(csv))
+    _click(browser, "#b-submit")
+    _wait(browser, lambda b: len(_css(b, "#b-rows tbody tr")) == 2, why="batch rows")
+    rows = [r.text for r in _css(browser, "#b-rows tbody tr")]
+    assert "created" in rows[0] and "account_not_found" in rows[1], rows
+    assert "created 1" in _css(browser, "#b-summary")[0].text
+    _shot(browser, "batch")
+    _tab(browser, "calendar")
+
     # month and week views, dark mode, the status page without a key
     _click(browser, "[data-view=month]")
     _wait(browser, lambda b: _css(b, f".chip[data-job-id='{job_id}']"))
