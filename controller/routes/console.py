@@ -151,8 +151,14 @@ def pulse(
     """A version of what the console shows: it changes when a job moves, a phone changes
     status or mode, or an account's state changes. The console polls it every second and
     reloads its data only when it changed."""
-    last_event = session.exec(select(func.max(JobEvent.id))).one()
-    last_edit = session.exec(select(func.max(Job.updated_at))).one()
+    # only the jobs the caller may see: a scheduler key learns nothing of another key's posts
+    last_event, last_edit = session.exec(
+        select(func.max(JobEvent.id), func.max(Job.updated_at))
+        .select_from(JobEvent)
+        .join(Job, Job.id == JobEvent.job_id)
+        .join(Account, Account.id == Job.account_id)
+        .where(ownership.visible(principal))
+    ).one()
     devices = session.exec(
         select(Device.serial, Device.status, Device.mode, Device.reboot_requested_at)
     ).all()

@@ -189,3 +189,14 @@ def test_status_page_figures_over_hour_and_day(api: Api) -> None:
     assert feed["hour"]["success_rate"] == 1.0 and feed["hour"]["delay_p50_s"] > 0
     assert data["phones_total"] == 1 and data["phones_online"] == 1
     assert job["id"]
+
+
+def test_pulse_ignores_other_keys_accounts(api: Api) -> None:
+    api.device()
+    api.account()
+    ops = api.as_("ops")
+    api.client.patch("/v1/accounts/acme.shop", json={"owner": "test-scheduler"}, headers=ops)
+    other = api.as_("scheduler_b")
+    before = api.client.get("/v1/console/pulse", headers=other).json()["version"]
+    api.job([api.upload()], when="2030-01-01T00:00:00+00:00")
+    assert api.client.get("/v1/console/pulse", headers=other).json()["version"] == before
