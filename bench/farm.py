@@ -28,7 +28,7 @@ import httpx  # noqa: E402
 
 from controller.logs import configure as configure_logs  # noqa: E402
 from controller.runtime import LocalFarm  # noqa: E402
-from device_agent.config import FarmConfig  # noqa: E402
+from farmcore.farmfile import FarmConfig  # noqa: E402
 from media.samples import make_sample_image  # noqa: E402
 
 

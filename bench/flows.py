@@ -41,22 +41,28 @@ POLL_S = 0.02
 SPEED = 40.0
 
 # flow -> (kind, media types, minimum screens, the screens)
+# The 2025-26 app: Create from the profile's "+" sheet; the composer hides Share while the
+# caption is edited (OK first); the feed row / Reels snackbar says "Posted!" / "Done posting";
+# a story shows no verdict, so the flow confirms it in the own story viewer.
 PUBLISH = {
-    "feed_image": ("feed", ["image"], ["home", "profile", "gallery", "filters", "composer",
-                                       "upload progress", "feed"]),
-    "feed_video": ("feed", ["video"], ["home", "profile", "gallery", "video edit", "composer",
-                                       "upload progress", "feed"]),
+    "feed_image": ("feed", ["image"], ["home", "profile", "create sheet", "gallery", "edit",
+                                       "composer", "caption editor", "upload progress",
+                                       "posted row"]),
+    "feed_video": ("feed", ["video"], ["home", "profile", "create sheet", "gallery", "edit",
+                                       "composer", "caption editor", "upload progress",
+                                       "posted row"]),
     "carousel_3": ("carousel", ["image", "image", "video"],
-                   ["home", "profile", "gallery", "gallery multi-select", "filters", "composer",
-                    "upload progress", "feed"]),
-    "story_image": ("story", ["image"], ["home", "profile", "gallery", "story camera",
-                                         "story gallery", "story editor", "upload progress",
-                                         "feed"]),
-    "story_video": ("story", ["video"], ["home", "profile", "gallery", "story camera",
-                                         "story gallery", "story editor", "upload progress",
-                                         "feed"]),
-    "reel": ("reel", ["video"], ["home", "profile", "gallery", "reel gallery", "reel editor",
-                                 "composer", "upload progress", "feed"]),
+                   ["home", "profile", "create sheet", "gallery", "gallery multi-select", "edit",
+                    "composer", "caption editor", "upload progress", "posted row"]),
+    "story_image": ("story", ["image"], ["home", "profile", "create sheet", "story gallery",
+                                         "story editor", "upload progress", "feed", "profile",
+                                         "story viewer", "profile"]),
+    "story_video": ("story", ["video"], ["home", "profile", "create sheet", "story gallery",
+                                         "story editor", "upload progress", "feed", "profile",
+                                         "story viewer", "profile"]),
+    "reel": ("reel", ["video"], ["home", "profile", "create sheet", "reel gallery",
+                                 "reel editor", "composer", "caption editor", "upload snackbar",
+                                 "done snackbar"]),
 }  # fmt: skip
 OTHER = {
     "switch_account": ["home", "profile", "account switcher", "profile"],

@@ -8,11 +8,13 @@ from sqlmodel import Session, select
 from controller import lifecycle, webhooks
 from controller.config import Settings
 from controller.models import Account, Job
+from controller.timeutil import utcnow
+from farmcore.vocab import AccountState, JobState, WebhookEvent
 
 # states in which the account's queue is held: jobs stay `scheduled` but are not leased
-HELD = ("needs_auth", "challenge", "disabled")
+HELD = (AccountState.NEEDS_AUTH, AccountState.CHALLENGE, AccountState.DISABLED)
 # a job queued for an account: waits for it, not burned by it
-QUEUED = ("scheduled", "pending_approval", "paused")
+QUEUED = (JobState.SCHEDULED, JobState.PENDING_APPROVAL, JobState.PAUSED)
 
 
 def hold(session: Session, account: Account, state: str, reason: str) -> None:
@@ -26,13 +28,16 @@ def hold(session: Session, account: Account, state: str, reason: str) -> None:
     session.add(account)
     if changed and state in HELD:
         webhooks.emit(
-            session, "account.needs_auth", webhooks.account_data(session, account), account=account
+            session,
+            WebhookEvent.ACCOUNT_NEEDS_AUTH,
+            webhooks.account_data(session, account),
+            account=account,
         )
 
 
 def release(session: Session, account: Account, *, actor: str, reason: str) -> int:
     """Make the account active again; its queued jobs get a history line. Returns their count."""
-    account.state = "active"
+    account.state = AccountState.ACTIVE
     account.state_reason = ""
     session.add(account)
     jobs = session.exec(
@@ -44,6 +49,17 @@ def release(session: Session, account: Account, *, actor: str, reason: str) -> i
     for job in jobs:
         lifecycle.record(session, job, "account_released", actor=actor, reason=reason)
     return len(jobs)
+
+
+def request_login(session: Session, account: Account) -> None:
+    """Ask for a login on the account's phone with the stored password (ops' `reauth` with
+    `"login": true`); the dispatcher leases it to the phone, and the account stays held until
+    the login lease succeeds (`controller.leases`)."""
+    account.login_requested_at = utcnow()
+    if account.state == AccountState.ACTIVE:
+        account.state = AccountState.NEEDS_AUTH
+    account.state_reason = "login requested: waiting for the phone"
+    session.add(account)
 
 
 def pacing(account: Account, settings: Settings) -> tuple[float, int]:

@@ -12,10 +12,11 @@ from fastapi import FastAPI
 from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from controller import approvals, dispatcher, health, webhooks
+from controller import approvals, dispatcher, health, leases, webhooks
 from controller.config import Settings
 from controller.db import make_engine, migrate, session_scope
 from controller.errors import install_error_handlers
+from controller.limits import BodyLimits
 from controller.routes import (
     accounts,
     agents,
@@ -25,6 +26,7 @@ from controller.routes import (
     device_actions,
     devices,
     jobs,
+    keys,
     media,
     status,
 )
@@ -43,7 +45,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 TICKS: dict[str, Callable[[Session, FastAPI], object]] = {
-    "sweep": lambda s, app: dispatcher.sweep(s, app.state.settings),
+    "sweep": lambda s, app: leases.sweep(s, app.state.settings),
     "dispatch": lambda s, app: dispatcher.dispatch(s, app.state.settings),
     "approvals": lambda s, _: approvals.expire_pending(s),
     "offline": lambda s, app: health.mark_silent_offline(s, app.state.settings),
@@ -123,11 +125,22 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
     app.state.engine = make_engine(settings.database_url)
     app.state.secrets = SecretBox.for_settings(settings)
     install_error_handlers(app)
-    for module in (media, devices, device_actions, accounts, batch, jobs, agents, webhook_routes):
+    for module in (
+        media,
+        devices,
+        device_actions,
+        accounts,
+        batch,
+        jobs,
+        agents,
+        webhook_routes,
+        keys,
+    ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)
     app.include_router(dashboard.router)
     app.include_router(console.router, responses=ERROR_RESPONSES)
 
+    app.add_middleware(BodyLimits)  # inside RequestContext: its refusals are logged with the id
     app.add_middleware(RequestContext)
     return app

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from controller.config import Settings
 from controller.deps import Principal
 from controller.errors import ApiError, describe_validation
 from controller.schemas import BatchOut, BatchRow, JobError, JobIn
@@ -90,7 +91,12 @@ def _row(record: dict[str | Any, Any]) -> dict[str, Any]:
 
 
 def submit_rows(
-    session: Session, rows: list[dict[str, Any]], principal: Principal, *, all_or_nothing: bool
+    session: Session,
+    rows: list[dict[str, Any]],
+    principal: Principal,
+    *,
+    all_or_nothing: bool,
+    settings: Settings | None = None,
 ) -> BatchOut:
     """Create each row's job. With `all_or_nothing`, any error undoes them all (422
     `batch_rejected`, rows reported); otherwise good rows are kept."""
@@ -111,7 +117,7 @@ def submit_rows(
                 code, message = describe_validation(exc.errors())
                 raise ApiError(422, code, message) from None
             duplicate = prior_submission(session, principal, key, body) is not None
-            job = create_job(session, body, principal, key)
+            job = create_job(session, body, principal, key, settings)
             results.append(
                 BatchRow(row=number, status="duplicate" if duplicate else "created", job_id=job.id)
             )

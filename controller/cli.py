@@ -10,8 +10,10 @@ from pathlib import Path
 
 import click
 import typer
+from typer.exceptions import TyperException
 
 from controller.logs import configure as configure_logs
+from farmcore.vocab import PostKind, values
 
 app = typer.Typer(
     help="igfarm: publish to Instagram through a farm of phones.",
@@ -30,7 +32,7 @@ class CliError(Exception):
 
 
 def _load_farm(path: Path):  # type: ignore[no-untyped-def]
-    from device_agent.config import load
+    from farmcore.farmfile import load
 
     return load(path)
 
@@ -62,6 +64,7 @@ def controller(
         host=host or farm.controller.host,
         port=port or farm.controller.port,
         log_level="warning",
+        log_config=None,  # uvicorn's own lines and tracebacks go through our JSON logging
     )
 
 
@@ -77,7 +80,10 @@ def agent(
     farm = _load_farm(config)
     api_key = os.environ.get("FARM_AGENT_KEY")
     if not api_key:
-        raise CliError("FARM_AGENT_KEY is not set (create one: farm keys create --role agent)")
+        raise CliError(
+            "FARM_AGENT_KEY is not set "
+            "(create one: farm keys create --role agent --agent AGENT_NAME)"
+        )
     agent_cfg = farm.agent(name)
     configure_logs()
     stop = threading.Event()
@@ -126,7 +132,7 @@ def demo(
     config: Path = CONFIG_OPTION,
     jobs: int = typer.Option(8, min=1, max=200, help="how many jobs to submit"),
     kinds: str = typer.Option(
-        "feed,carousel,story,reel", help="comma-separated post kinds to cycle through"
+        ",".join(values(PostKind)), help="comma-separated post kinds to cycle through"
     ),
     timeout: float = typer.Option(180, help="seconds to wait for the jobs"),
 ) -> None:
@@ -135,7 +141,7 @@ def demo(
 
     farm = _load_farm(config)
     chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
-    bad = [k for k in chosen if k not in ("feed", "carousel", "story", "reel")]
+    bad = [k for k in chosen if k not in values(PostKind)]
     if bad or not chosen:
         raise CliError(f"unknown post kind(s): {', '.join(bad) or '(none)'}")
     if not farm.accounts:
@@ -157,24 +163,88 @@ def migrate() -> None:
     typer.echo("database is at the latest schema")
 
 
+def _keys_engine():  # type: ignore[no-untyped-def]
+    from controller.config import Settings
+    from controller.db import make_engine
+    from controller.db import migrate as run_migrations
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    run_migrations(settings.database_url)
+    return make_engine(settings.database_url)
+
+
 @keys_app.command("create")
 def keys_create(
     role: str = typer.Option(..., help="scheduler, ops or agent"),
     name: str = typer.Option("", help="who the key is for"),
+    agent: str | None = typer.Option(
+        None, "--agent", help="role agent: the one agent name the key may register as"
+    ),
+    expires_in: str | None = typer.Option(
+        None, "--expires-in", help="the key stops working after this long: 30d, 12h, 90m, 2w"
+    ),
 ) -> None:
     """Create an API key and print it (only this once)."""
-    from controller.config import Settings
-    from controller.db import make_engine
-    from controller.db import migrate as run_migrations
-    from controller.keys import create_api_key
-    from controller.security import ROLES
+    from controller.keys import KeyError_, create_api_key, parse_duration
+    from controller.timeutil import utcnow
 
-    if role not in ROLES:
-        raise CliError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
-    settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    run_migrations(settings.database_url)
-    typer.echo(create_api_key(make_engine(settings.database_url), role, name or role))
+    try:
+        expires_at = utcnow() + parse_duration(expires_in) if expires_in else None
+        from controller.keys import check_key_request
+
+        check_key_request(role, agent, expires_at)
+    except KeyError_ as exc:
+        raise CliError(f"{exc.code}: {exc}") from None
+    engine = _keys_engine()
+    typer.echo(
+        create_api_key(engine, role, name or agent or role, agent=agent, expires_at=expires_at)
+    )
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Every API key: id, role, name, agent, status, expiry (never the key itself)."""
+    from sqlmodel import Session
+
+    from controller.keys import key_status, list_keys
+
+    with Session(_keys_engine()) as session:
+        rows = [
+            [
+                k.id,
+                k.prefix,
+                k.role,
+                k.name,
+                k.agent_name or "",
+                key_status(k),
+                k.created_at.isoformat(timespec="seconds"),
+                k.expires_at.isoformat(timespec="seconds") if k.expires_at else "",
+            ]
+            for k in list_keys(session)
+        ]
+    from controller.ops_cli import _table
+
+    _table(rows, ["id", "prefix", "role", "name", "agent", "status", "created", "expires"])
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key: str = typer.Argument(..., help="the key's id or its prefix (from farm keys list)"),
+) -> None:
+    """Revoke a key at once (an agent registered with it loses its token too)."""
+    from sqlmodel import Session
+
+    from controller.keys import KeyError_, find_key, revoke_key
+
+    with Session(_keys_engine()) as session:
+        try:
+            row = find_key(session, key)
+        except KeyError_ as exc:
+            raise CliError(f"{exc.code}: {exc}") from None
+        revoke_key(session, row)
+        session.commit()
+        typer.echo(f"revoked key {row.id} ({row.prefix}…, {row.role}, {row.name})")
 
 
 @keys_app.command("rotate")
@@ -251,18 +321,25 @@ _mount_optional()
 def main() -> None:
     """Entry point: known problems become one `error:` line and a non-zero exit."""
     from controller.ops_cli import ApiProblem
-    from device_agent.client import ControllerError
-    from device_agent.config import ConfigError
+    from farmcore.client import ControllerError
+    from farmcore.farmfile import ConfigError
 
     try:
-        app(standalone_mode=False)
-    except click.exceptions.Exit as exc:
+        # with standalone_mode=False click *returns* the code of a `typer.Exit` instead of
+        # exiting: pass it on, or a failing command (media prepare, demo) would exit 0
+        status = app(standalone_mode=False)
+    except (typer.Exit, click.exceptions.Exit) as exc:
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (typer.Abort, click.exceptions.Abort):
         sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+    except (TyperException, click.ClickException) as exc:
+        # typer vendors its own click: usage errors are its ClickException (a TyperException)
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"error: {exc}", file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", 2))
     except (CliError, ConfigError, ControllerError, ApiProblem) as exc:
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(1)
@@ -274,3 +351,4 @@ def main() -> None:
             file=sys.stderr,
         )
         sys.exit(1)
+    sys.exit(status if isinstance(status, int) and not isinstance(status, bool) else 0)

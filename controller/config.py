@@ -28,6 +28,15 @@ class Settings:
     # Instagram versions the flows were checked on (farm.yaml `instagram.checked_versions`,
     # FARM_CHECKED_APP_VERSIONS); empty: no phone is flagged
     checked_app_versions: list[str] = field(default_factory=list)
+    max_json_bytes: int = 1024 * 1024
+    max_evidence_bytes: int = 16 * 1024 * 1024
+    past_due_grace_s: float = 900.0
+    max_past_due_s: float = 7 * 86400.0
+    max_schedule_ahead_days: float = 5 * 365.0
+    webhook_allowed_hosts: list[str] = field(default_factory=list)
+    max_accounts_per_key_per_device: int = 2
+    webhook_per_subscriber: int = 2
+    webhook_concurrency: int = 8
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -35,6 +44,9 @@ class Settings:
             self.database_url = os.environ.get("FARM_DATABASE_URL") or (
                 f"sqlite:///{self.data_dir / 'farm.db'}"
             )
+        if not self.webhook_allowed_hosts:
+            allowed = os.environ.get("FARM_WEBHOOK_ALLOWED_HOSTS", "")
+            self.webhook_allowed_hosts = [h.strip() for h in allowed.split(",") if h.strip()]
         if not self.secret_keys:
             env_keys = os.environ.get("FARM_SECRET_KEYS", "")
             self.secret_keys = [k.strip() for k in env_keys.split(",") if k.strip()]
@@ -47,9 +59,20 @@ class Settings:
             ("FARM_RETRY_BACKOFF", "retry_backoff_s"),
             ("FARM_WEBHOOK_BACKOFF", "webhook_backoff_s"),
             ("FARM_DEVICE_OFFLINE_AFTER", "device_offline_after_s"),
+            ("FARM_PAST_DUE_GRACE", "past_due_grace_s"),
+            ("FARM_MAX_PAST_DUE", "max_past_due_s"),
+            ("FARM_MAX_SCHEDULE_AHEAD_DAYS", "max_schedule_ahead_days"),
         ):
             if os.environ.get(name):
                 setattr(self, attr, float(os.environ[name]))
+        for name, attr in (
+            ("FARM_MAX_UPLOAD_BYTES", "max_upload_bytes"),
+            ("FARM_MAX_BATCH_BYTES", "max_batch_bytes"),
+            ("FARM_MAX_JSON_BYTES", "max_json_bytes"),
+            ("FARM_MAX_EVIDENCE_BYTES", "max_evidence_bytes"),
+        ):
+            if os.environ.get(name):
+                setattr(self, attr, int(os.environ[name]))
 
     @property
     def media_dir(self) -> Path:

@@ -43,7 +43,15 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> sa.Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return sa.create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return sa.create_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_pre_ping=True,
+        pool_timeout=10,
+        # an unreachable server is an answer (503 database_unavailable) in seconds, not minutes
+        connect_args={"connect_timeout": 5},
+    )
 
 
 def alembic_config(url: str) -> Config:

@@ -11,10 +11,11 @@ from pathlib import Path
 import httpx
 
 from controller.runtime import LocalFarm
-from device_agent.config import FarmConfig
+from farmcore.farmfile import FarmConfig
+from farmcore.vocab import PostKind, values
 
 TERMINAL = {"published", "failed", "cancelled"}
-DEMO_KINDS = ("feed", "carousel", "story", "reel")
+DEMO_KINDS = values(PostKind)
 
 
 @dataclass

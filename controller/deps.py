@@ -13,6 +13,7 @@ from controller.config import Settings
 from controller.errors import ApiError
 from controller.models import Agent, ApiKey
 from controller.security import SecretBox, hash_token
+from controller.timeutil import utcnow
 
 bearer = HTTPBearer(auto_error=False, description="API key, or an agent's token")
 
@@ -51,17 +52,38 @@ class Principal:
         return f"{self.role}:{self.name}"
 
 
-def _principal(credentials: HTTPAuthorizationCredentials | None, session: Session) -> Principal:
-    if credentials is None:
-        raise ApiError(401, "unauthorized", "missing bearer token")
-    digest = hash_token(credentials.credentials)
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    """Who holds `token`: a live API key or a registered agent; None for anything else."""
+    digest = hash_token(token)
     key = session.exec(select(ApiKey).where(ApiKey.key_hash == digest)).first()
-    if key is not None and key.revoked_at is None:
+    if key is not None and key_is_live(key):
         return Principal(role=key.role, name=key.name, api_key_id=key.id)
     agent = session.exec(select(Agent).where(Agent.token_hash == digest)).first()
     if agent is not None:
+        if agent.api_key_id is not None:
+            # the token lives only as long as the key it was registered with
+            registered_with = session.get(ApiKey, agent.api_key_id)
+            if registered_with is None or not key_is_live(registered_with):
+                return None
         return Principal(role="agent_session", name=agent.name, agent_id=agent.id)
-    raise ApiError(401, "unauthorized", "unknown or revoked token")
+    return None
+
+
+def key_is_live(key: ApiKey) -> bool:
+    """Not revoked and not past its expiry."""
+    if key.revoked_at is not None:
+        return False
+    expires_at = key.expires_at
+    return expires_at is None or expires_at > utcnow()
+
+
+def _principal(credentials: HTTPAuthorizationCredentials | None, session: Session) -> Principal:
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "missing bearer token")
+    principal = principal_for_token(session, credentials.credentials)
+    if principal is None:
+        raise ApiError(401, "unauthorized", "unknown, revoked or expired token")
+    return principal
 
 
 def require(*roles: str) -> Callable[..., Principal]:

@@ -1,4 +1,4 @@
-"""`farm devices` (the list) and `farm devices drain|quarantine|release|reboot SERIAL`."""
+"""`farm devices drain|quarantine|release|reboot SERIAL` (the list and `move` are in ops_cli)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,12 @@ import typer
 
 from controller import ops_cli
 
-devices_app = typer.Typer(
-    help="Phones: list them (no command), or drain, quarantine, release, reboot one.",
-    invoke_without_command=True,
+# one `farm devices` group: the list and `move` live in ops_cli, the actions here
+devices_app = ops_cli.devices_app
+devices_app.info.help = (
+    "Phones: list them (no command); move one to another agent; drain, quarantine, "
+    "release or reboot one."
 )
-
-
-@devices_app.callback()
-def devices_list(ctx: typer.Context) -> None:
-    """Every phone: status, mode, battery, temperature, app version, current job."""
-    if ctx.invoked_subcommand is None:
-        ops_cli.devices()
 
 
 def _act(action: str, serial: str, reason: str) -> None:

@@ -62,6 +62,27 @@ def describe_validation(errors: Sequence[Any]) -> tuple[str, str]:
     return "invalid_field", f"{loc}: {msg}"
 
 
+DATABASE_DOWN = (
+    sa.exc.OperationalError,
+    sa.exc.InterfaceError,
+    sa.exc.TimeoutError,
+    sa.exc.DisconnectionError,
+)
+
+
+def database_unavailable(exc: BaseException) -> JSONResponse:
+    """503 `database_unavailable`: the database cannot be reached (or is locked): retry later.
+    Logged without the driver's message (it can carry SQL and parameters)."""
+    import structlog
+
+    structlog.get_logger().warning("database_unavailable", error_type=type(exc).__name__)
+    return JSONResponse(
+        _body("database_unavailable", "the database is unreachable; retry shortly"),
+        status_code=503,
+        headers={"Retry-After": "5"},
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -86,6 +107,13 @@ def install_error_handlers(app: FastAPI) -> None:
             _body("invalid_value", "a value in the request cannot be stored or compared"),
             status_code=422,
         )
+
+    @app.exception_handler(sa.exc.OperationalError)
+    @app.exception_handler(sa.exc.InterfaceError)
+    @app.exception_handler(sa.exc.TimeoutError)
+    @app.exception_handler(sa.exc.DisconnectionError)
+    async def _database_down(_: Request, exc: Exception) -> JSONResponse:
+        return database_unavailable(exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -37,9 +37,52 @@ def redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
+class _DropDuplicateTraceback(logging.Filter):
+    """uvicorn logs "Exception in ASGI application" for an error our handler already logged
+    (`unhandled_error`, with the request id): keep one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        duplicate = record.getMessage() == "Exception in ASGI application"
+        return not (record.name == "uvicorn.error" and duplicate)
+
+
+def configure_stdlib(level: str, renderer: Any, file: TextIO | None = None) -> None:
+    """Route the standard library's loggers (uvicorn's error log and tracebacks, APScheduler,
+    SQLAlchemy warnings) through the same JSON lines and redaction as our own."""
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[
+            structlog.stdlib.add_logger_name,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+        ],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            redact,
+            renderer,
+        ],
+    )
+    handler = logging.StreamHandler(file or sys.stderr)
+    handler.setFormatter(formatter)
+    handler.addFilter(_DropDuplicateTraceback())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if getattr(old, "_igfarm", False):
+            root.removeHandler(old)
+    handler._igfarm = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(max(logging.getLevelName(level), logging.WARNING))
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+
+
 def configure(level: str = "INFO", *, json: bool = True, file: TextIO | None = None) -> None:
-    """JSON lines (or console lines) with secrets redacted, to `file` (default stderr)."""
+    """JSON lines (or console lines) with secrets redacted, to `file` (default stderr); the
+    standard library's loggers (uvicorn's tracebacks among them) go the same way."""
     renderer: Any = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
+    configure_stdlib(level, renderer, file)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -9,20 +9,12 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from controller.timeutil import UTCDateTime, utcnow
+from farmcore.vocab import AccountState, JobState, PostKind, values
 
-JOB_STATES = (
-    "pending_approval",
-    "scheduled",
-    "leased",
-    "publishing",
-    "published",
-    "paused",
-    "failed",
-    "cancelled",
-    "unknown",
-)
-JOB_KINDS = ("feed", "carousel", "story", "reel")
-ACCOUNT_STATES = ("active", "needs_auth", "challenge", "disabled")
+# the shared vocabulary (farmcore/vocab.py); the columns hold these strings
+JOB_STATES = values(JobState)
+JOB_KINDS = values(PostKind)
+ACCOUNT_STATES = values(AccountState)
 
 
 def _ts(nullable: bool = False, index: bool = False) -> Any:
@@ -44,6 +36,10 @@ class ApiKey(SQLModel, table=True):
     prefix: str = Field(max_length=16)
     created_at: datetime = _ts()
     revoked_at: datetime | None = _ts(nullable=True)
+    expires_at: datetime | None = _ts(nullable=True)
+    agent_name: str | None = Field(
+        default=None, max_length=100, description="role agent: the one agent it may register as"
+    )
 
 
 class Agent(SQLModel, table=True):
@@ -54,6 +50,11 @@ class Agent(SQLModel, table=True):
     name: str = Field(max_length=100, unique=True, index=True)
     token_hash: str = Field(max_length=64, index=True)
     version: str = Field(default="", max_length=40)
+    api_key_id: int | None = Field(
+        default=None,
+        foreign_key="api_key.id",
+        description="the key it registered with: revoking that key ends the agent's token",
+    )
     registered_at: datetime = _ts()
     last_seen_at: datetime | None = _ts(nullable=True)
 
@@ -124,6 +125,18 @@ class MediaAsset(SQLModel, table=True):
     video_codec: str | None = Field(default=None, max_length=20)
     audio_codec: str | None = Field(default=None, max_length=20)
     bytes: int
+    created_at: datetime = _ts()
+
+
+class MediaGrant(SQLModel, table=True):
+    """Who may use an uploaded file: the key that uploaded it, or everyone (`api_key_id`
+    None: uploaded or shared by ops). The bytes are stored once whoever uploads them."""
+
+    __tablename__ = "media_grant"
+    __table_args__ = (sa.UniqueConstraint("media_id", "api_key_id", name="uq_media_grant"),)
+    id: int | None = Field(default=None, primary_key=True)
+    media_id: int = Field(foreign_key="media_asset.id", index=True)
+    api_key_id: int | None = Field(default=None, foreign_key="api_key.id", index=True)
     created_at: datetime = _ts()
 
 

@@ -7,44 +7,45 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import typer
+
+from farmcore.client import ControllerError, FarmClient
+
+if TYPE_CHECKING:
+    import httpx
 
 
 class ApiProblem(Exception):
     """The controller refused: printed as `error: <code>: <message>`."""
 
 
-def _client() -> httpx.Client:
+def _client() -> FarmClient:
     key = os.environ.get("FARM_KEY")
     if not key:
         raise ApiProblem("FARM_KEY is not set (an ops or scheduler key: farm keys create)")
     url = os.environ.get("FARM_URL")
     if not url:
-        from device_agent.config import ConfigError, load
+        from farmcore.farmfile import ConfigError, load
 
         try:
             url = load("farm.yaml").controller.url
         except ConfigError:
             url = "http://127.0.0.1:8700"
-    return httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    return FarmClient(url, key)
 
 
 def _call(method: str, path: str, **kwargs: Any) -> httpx.Response:
-    with _client() as http:
+    with _client() as farm:
         try:
-            response = http.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            raise ApiProblem(f"controller at {http.base_url} unreachable ({exc})") from None
-    if response.status_code >= 400:
-        try:
-            error = response.json()["error"]
-            raise ApiProblem(f"{error['code']}: {error['message']}")
-        except (ValueError, KeyError, TypeError):
-            raise ApiProblem(f"HTTP {response.status_code}") from None
-    return response
+            return farm.request(method, path, **kwargs)
+        except ControllerError as exc:
+            if exc.code == "unreachable":
+                raise ApiProblem(f"controller at {exc.message}") from None
+            if exc.code == "http_error":
+                raise ApiProblem(f"HTTP {exc.status}") from None
+            raise ApiProblem(f"{exc.code}: {exc.message}") from None
 
 
 def _table(rows: list[list[Any]], headers: list[str]) -> None:
@@ -80,8 +81,17 @@ def status() -> None:
     )
 
 
-def devices() -> None:
+devices_app = typer.Typer(
+    help="Phones: `farm devices` lists them, `farm devices move` gives one to another agent.",
+    invoke_without_command=True,
+)
+
+
+@devices_app.callback()
+def devices(ctx: typer.Context) -> None:
     """Every phone: status, battery, temperature, app version, current job."""
+    if ctx.invoked_subcommand is not None:
+        return
     _table(
         [
             [
@@ -112,6 +122,16 @@ def devices() -> None:
             "job",
         ],
     )
+
+
+@devices_app.command("move")
+def devices_move(
+    serial: str = typer.Argument(..., help="the phone's serial"),
+    to: str = typer.Option(..., "--to", help="the agent that now has the phone"),
+) -> None:
+    """Give a phone to another agent (ops): its old agent's leases on it end now."""
+    moved = _call("POST", f"/v1/devices/{serial}/move", json={"agent": to}).json()
+    typer.echo(f"{moved['serial']} now belongs to agent {moved['agent']}")
 
 
 accounts_app = typer.Typer(help="Instagram accounts.", no_args_is_help=True)

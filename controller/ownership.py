@@ -25,17 +25,18 @@ def sees(principal: Principal, account: Account) -> bool:
 
 def visible(principal: Principal) -> sa.ColumnElement[bool]:
     """A WHERE clause on Account: the rows the caller may see."""
+    live = Account.state != "deleted"
     if not restricted(principal):
-        return sa.true()
+        return live
     owner = Account.owner_key_id
-    return sa.or_(owner.is_(None), owner == principal.api_key_id)  # type: ignore[union-attr]
+    return sa.and_(live, sa.or_(owner.is_(None), owner == principal.api_key_id))  # type: ignore[union-attr]
 
 
 def find(
     session: Session, principal: Principal, username: str, *, lock: bool = False
 ) -> Account | None:
     """The account by username if the caller may see it, else None (as if it did not exist)."""
-    query = select(Account).where(Account.username == username, visible(principal))
+    query = select(Account).where(Account.username == username.lower(), visible(principal))
     if lock:
         query = query.with_for_update()
     return session.exec(query).first()

@@ -10,19 +10,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import sqlalchemy as sa
 import uvicorn
 from sqlmodel import Session, select
 
 from controller.app import create_app
 from controller.config import Settings
+from controller.deps import key_is_live
 from controller.keys import create_api_key
 from controller.models import ApiKey
 from controller.security import hash_token
 from device_agent.agent import DeviceAgent
-from device_agent.config import FarmConfig
-from device_agent.sim import build_sim_phone
+from farmcore.client import ControllerError, FarmClient
+from farmcore.farmfile import FarmConfig
 from flows.driver import Driver
 
 
@@ -54,7 +54,12 @@ class ControllerThread:
         self.port = port or free_port(host)
         self.app = create_app(settings)
         config = uvicorn.Config(
-            self.app, host=host, port=self.port, log_level="warning", lifespan="on"
+            self.app,
+            host=host,
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            log_config=None,  # uvicorn's lines and tracebacks go through our JSON logging
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="controller", daemon=True)
@@ -81,42 +86,48 @@ class ControllerThread:
         self.thread.join(timeout=15)
 
 
-def declare_farm(url: str, ops_key: str, farm: FarmConfig) -> None:
+def declare_farm(url: str, ops_key: str, farm_file: FarmConfig) -> None:
     """PUT every device and POST every account of farm.yaml (existing accounts are kept), then
     PATCH the pacing an account declares (`min_gap_minutes`, `daily_cap`; null: the default)."""
-    headers = {"Authorization": f"Bearer {ops_key}"}
-    with httpx.Client(base_url=url, headers=headers, timeout=30) as http:
-        for agent in farm.agents:
+    with FarmClient(url, ops_key) as farm:
+        for agent in farm_file.agents:
             for device in agent.devices:
                 body = {"serial": device.serial, "label": device.label, "driver": device.driver}
-                http.put(f"/v1/devices/{device.serial}", json=body).raise_for_status()
-        for account in farm.accounts:
+                farm.call("PUT", f"/v1/devices/{device.serial}", json=body)
+        for account in farm_file.accounts:
             body = {
                 "username": account.username,
                 "password": account.resolve_password(),
                 "device": account.device,
                 "timezone": account.timezone,
             }
-            response = http.post("/v1/accounts", json=body)
-            taken = response.status_code == 409
-            if not (taken and response.json()["error"]["code"] == "username_taken"):
-                response.raise_for_status()
+            try:
+                farm.call("POST", "/v1/accounts", json=body)
+            except ControllerError as exc:
+                if exc.code != "username_taken":
+                    raise
             declared = {"min_gap_minutes", "daily_cap"} & account.model_fields_set
             pacing = account.model_dump(include=declared)
             if pacing:
-                http.patch(f"/v1/accounts/{account.username}", json=pacing).raise_for_status()
+                farm.call("PATCH", f"/v1/accounts/{account.username}", json=pacing)
 
 
-def local_keys(engine: sa.Engine, data_dir: Path) -> dict[str, str]:
-    """One key per role for a local farm, kept (mode 600) in the data dir so a second
-    `farm up` on the same database prints the same keys instead of minting new ones."""
+def local_keys(engine: sa.Engine, data_dir: Path, agent_name: str) -> dict[str, str]:
+    """One key per role for a local farm (the agent key bound to `agent_name`), kept (mode
+    600) in the data dir so a second `farm up` on the same database prints the same keys
+    instead of minting new ones."""
     path = data_dir / "local-keys.json"
     keys: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
     with Session(engine) as session:
-        known = {k.key_hash for k in session.exec(select(ApiKey)).all() if k.revoked_at is None}
+        usable = {
+            k.key_hash
+            for k in session.exec(select(ApiKey)).all()
+            if key_is_live(k) and (k.role != "agent" or k.agent_name == agent_name)
+        }
     for role in ("ops", "scheduler", "agent"):
-        if hash_token(keys.get(role, "")) not in known:
-            keys[role] = create_api_key(engine, role, f"local-{role}")
+        if hash_token(keys.get(role, "")) not in usable:
+            agent = agent_name if role == "agent" else None
+            keys[role] = create_api_key(engine, role, f"local-{role}", agent=agent)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(keys, fh)
@@ -142,8 +153,12 @@ class LocalFarm:
 
     def start(self) -> None:
         self.controller.start()
-        self.keys = local_keys(self.controller.app.state.engine, self.data_dir)
+        self.keys = local_keys(
+            self.controller.app.state.engine, self.data_dir, self.farm.agent(None).name
+        )
         declare_farm(self.controller.url, self.keys["ops"], self.farm)
+        from emulator.declared import build_sim_phone
+
         agent_cfg = self.farm.agent(None)
         for device in agent_cfg.devices:
             if device.driver != "sim":

@@ -6,52 +6,44 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-Kind = Literal["feed", "carousel", "story", "reel"]
+from farmcore.protocol import (  # the agent protocol's bodies, shared with the agent
+    AgentDeviceIn,
+    AgentRegisterIn,
+    AgentRegisterOut,
+    ClaimIn,
+    ClaimOut,
+    CompleteIn,
+    CompleteOut,
+    DeviceHealth,
+    DriverName,
+    ErrorBody,
+    ErrorOut,
+    Evidence,
+    HeartbeatIn,
+    HeartbeatOut,
+    LeaseEventIn,
+    LeaseMedia,
+    LeaseOut,
+    PreflightIn,
+    StrictModel,
+)
+from farmcore.protocol import example as _example
+from farmcore.vocab import AccountState, PostKind, WebhookEvent, values
+
+Kind = Literal[values(PostKind)]  # type: ignore[valid-type]
+AccountStateName = Literal[values(AccountState)]  # type: ignore[valid-type]
+EventName = Literal[values(WebhookEvent)]  # type: ignore[valid-type]
 MAX_ROW_ID = 2**31 - 1
 # a row id in a path (job, lease token, webhook): bounded so no database sees an overflow
 RowId = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    return False
-
-
-def _example(example: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="forbid", json_schema_extra={"examples": [example]})
-
-
-class StrictModel(BaseModel):
-    """A request body: unknown fields are refused, and so is a NUL character anywhere in a
-    string (PostgreSQL cannot store it)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if _has_nul(value):
-            raise ValueError("must not contain NUL characters")
-        return value
-
-
-class ErrorBody(BaseModel):
-    code: str = Field(description="stable, machine-readable", examples=["illegal_transition"])
-    message: str = Field(examples=["job 12 is published; it cannot become paused"])
-    details: dict[str, Any] | None = None
-
-
-class ErrorOut(BaseModel):
-    """Every 4xx and 5xx answer has this shape."""
-
-    error: ErrorBody
+def normalize_username(username: str) -> str:
+    """Instagram usernames are case-insensitive: `A.Shop` and `a.shop` are one account,
+    stored and compared in lower case."""
+    return username.lower()
 
 
 class MediaOut(BaseModel):
@@ -67,7 +59,7 @@ class MediaOut(BaseModel):
 class DeviceIn(StrictModel):
     serial: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")
     label: str = Field(default="", max_length=100)
-    driver: Literal["sim", "u2", "appium"] = "sim"
+    driver: DriverName = "sim"
 
     model_config = _example({"serial": "R58N12ABCDE", "label": "rack 1, slot 3", "driver": "u2"})
 
@@ -94,9 +86,16 @@ class DeviceOut(BaseModel):
 
 
 class AccountIn(StrictModel):
-    username: str = Field(min_length=1, max_length=30, pattern=r"^[A-Za-z0-9._]+$")
+    username: Annotated[str, AfterValidator(normalize_username)] = Field(
+        min_length=1, max_length=30, pattern=r"^[A-Za-z0-9._]+$"
+    )
     password: str = Field(min_length=1, max_length=200, repr=False)
-    device: str = Field(min_length=1, max_length=100, description="serial of the device")
+    device: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="ops only: the phone's serial; left out, the placement rule picks one",
+    )
     timezone: str = Field(default="UTC", max_length=64)
 
     model_config = _example(
@@ -155,25 +154,6 @@ class DisableIn(StrictModel):
     model_config = _example({"reason": "client paused the campaign"})
 
 
-class PreflightIn(StrictModel):
-    ok: bool
-    code: str | None = Field(default=None, max_length=40, description="failure code if not ok")
-    message: str = Field(default="", max_length=500)
-    checks: dict[str, Any] = Field(
-        default_factory=dict,
-        description="what was checked: logged_in, public, two_factor, posts …",
-    )
-
-    model_config = _example(
-        {
-            "ok": False,
-            "code": "auth_two_factor_enabled",
-            "message": "2FA is on",
-            "checks": {"logged_in": True, "public": True, "posts": 12},
-        }
-    )
-
-
 class PreflightOut(BaseModel):
     ok: bool
     code: str | None
@@ -192,7 +172,7 @@ class AccountOut(BaseModel):
     username: str
     device: str
     timezone: str
-    state: Literal["active", "needs_auth", "challenge", "disabled"]
+    state: AccountStateName
     state_reason: str
     approval_required: bool = False
     owner: str | None = Field(
@@ -203,7 +183,9 @@ class AccountOut(BaseModel):
 
 
 class JobIn(StrictModel):
-    account: str = Field(min_length=1, max_length=30, description="Instagram username")
+    account: Annotated[str, AfterValidator(normalize_username)] = Field(
+        min_length=1, max_length=30, description="Instagram username (any case)"
+    )
     kind: Kind
     media: list[str] = Field(min_length=1, max_length=10, description="media ids (SHA-256)")
     caption: str = Field(default="", max_length=2200)
@@ -296,133 +278,6 @@ class JobList(BaseModel):
     next_cursor: str | None
 
 
-class AgentDeviceIn(StrictModel):
-    serial: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._:\-]+$")
-    label: str = Field(default="", max_length=100)
-    driver: Literal["sim", "u2", "appium"] = "sim"
-
-
-class AgentRegisterIn(StrictModel):
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._\-]+$")
-    version: str = Field(default="", max_length=40)
-    devices: list[AgentDeviceIn] = Field(default_factory=list, max_length=64)
-
-    model_config = _example(
-        {
-            "name": "rack-1",
-            "version": "0.2.0",
-            "devices": [{"serial": "R58N12ABCDE", "driver": "u2"}],
-        }
-    )
-
-
-class AgentRegisterOut(BaseModel):
-    agent_id: int
-    token: str = Field(description="bearer token for the agent protocol; shown once")
-    lease_ttl_s: float
-
-
-class DeviceHealth(StrictModel):
-    serial: str = Field(min_length=1, max_length=100)
-    status: Literal["idle", "busy", "offline", "error", "low_battery", "hot"] = "idle"
-    battery: int | None = Field(default=None, ge=0, le=100)
-    temperature_c: float | None = None
-    app_version: str | None = Field(default=None, max_length=40)
-
-
-class HeartbeatIn(StrictModel):
-    devices: list[DeviceHealth] = Field(default_factory=list, max_length=64)
-
-    model_config = _example(
-        {
-            "devices": [
-                {"serial": "R58N12ABCDE", "status": "idle", "battery": 88, "temperature_c": 31.5}
-            ]
-        }
-    )
-
-
-class HeartbeatOut(BaseModel):
-    leases_extended: int
-    lease_ttl_s: float
-
-
-class ClaimIn(StrictModel):
-    idle: list[str] = Field(default_factory=list, max_length=64, description="idle serials")
-
-    model_config = _example({"idle": ["R58N12ABCDE"]})
-
-
-class LeaseMedia(BaseModel):
-    id: str
-    media_type: str
-    url: str
-
-
-class LeaseOut(BaseModel):
-    token: int
-    purpose: Literal["publish", "verify", "login"]
-    job_id: int | None = Field(description="null for a login lease")
-    kind: str
-    account: str
-    device: str
-    caption: str
-    marker: str
-    fit: str
-    media: list[LeaseMedia]
-    expires_at: datetime
-    since: datetime | None = Field(
-        default=None,
-        description="verify leases: when the publish attempt being checked started; "
-        "a post older than that is not this job's",
-    )
-    password: str | None = Field(
-        default=None, description="login leases only: the stored password, for the login flow"
-    )
-
-    def __repr__(self) -> str:
-        return f"LeaseOut(token={self.token}, purpose={self.purpose!r}, job_id={self.job_id})"
-
-
-class ClaimOut(BaseModel):
-    leases: list[LeaseOut]
-
-
-class LeaseEventIn(StrictModel):
-    type: Literal["started", "step", "point_of_no_return"]
-    message: str = Field(default="", max_length=500)
-    data: dict[str, Any] = Field(default_factory=dict)
-
-    model_config = _example({"type": "point_of_no_return", "message": "about to tap Share"})
-
-
-class Evidence(StrictModel):
-    screenshot_png_b64: str | None = Field(default=None, max_length=20_000_000)
-    hierarchy_xml: str | None = Field(default=None, max_length=5_000_000)
-
-
-class CompleteIn(StrictModel):
-    outcome: Literal["published", "failed", "verified_published", "verified_absent", "logged_in"]
-    error_code: str | None = Field(default=None, max_length=40)
-    error_message: str | None = Field(default=None, max_length=500)
-    stats: dict[str, Any] = Field(default_factory=dict)
-    evidence: Evidence | None = None
-
-    model_config = _example(
-        {
-            "outcome": "failed",
-            "error_code": "action_blocked",
-            "error_message": "Try again later",
-            "stats": {"dumps": 14},
-        }
-    )
-
-
-class CompleteOut(BaseModel):
-    job_id: int | None = Field(description="null for a login lease")
-    state: str = Field(description="the job's state, or the account's for a login lease")
-
-
 class BatchIn(StrictModel):
     jobs: list[dict[str, Any]] = Field(
         min_length=1,
@@ -448,11 +303,7 @@ class BatchOut(BaseModel):
 
 class WebhookIn(StrictModel):
     url: str = Field(min_length=8, max_length=500, pattern=r"^https?://\S+$")
-    events: list[
-        Literal[
-            "job.published", "job.failed", "job.unknown", "account.needs_auth", "device.offline"
-        ]
-    ] = Field(min_length=1, max_length=5)
+    events: list[EventName] = Field(min_length=1, max_length=len(WebhookEvent))
 
     model_config = ConfigDict(
         extra="forbid",
@@ -509,7 +360,62 @@ class StatusOut(BaseModel):
     accounts_needing_auth: int
 
 
-class ApiKeyOut(BaseModel):
+class KeyIn(StrictModel):
+    role: Literal["scheduler", "ops", "agent"]
+    name: str = Field(min_length=1, max_length=100)
+    agent: str | None = Field(
+        default=None, max_length=100, description="role agent: the agent name it is bound to"
+    )
+    expires_at: datetime | None = Field(default=None, description="with an offset")
+    expires_in: str | None = Field(
+        default=None, max_length=12, description="instead of expires_at: 30d, 12h, 90m, 2w"
+    )
+
+    model_config = _example({"role": "agent", "name": "rack-1 host", "agent": "rack-1"})
+
+
+class KeyOut(BaseModel):
+    id: int
     name: str
     role: str
-    key: str
+    prefix: str = Field(description="the key's first characters, to recognise it")
+    agent: str | None
+    status: Literal["active", "revoked", "expired"]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class KeyCreatedOut(KeyOut):
+    key: str = Field(description="the key itself; shown only here")
+
+
+class DeviceMoveIn(StrictModel):
+    agent: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._\-]+$")
+
+    model_config = _example({"agent": "rack-2"})
+
+
+__all__ = [
+    "AgentDeviceIn",
+    "AgentRegisterIn",
+    "AgentRegisterOut",
+    "ClaimIn",
+    "ClaimOut",
+    "CompleteIn",
+    "CompleteOut",
+    "DeviceHealth",
+    "DeviceMoveIn",
+    "ErrorBody",
+    "ErrorOut",
+    "Evidence",
+    "HeartbeatIn",
+    "HeartbeatOut",
+    "KeyCreatedOut",
+    "KeyIn",
+    "KeyOut",
+    "LeaseEventIn",
+    "LeaseMedia",
+    "LeaseOut",
+    "PreflightIn",
+]

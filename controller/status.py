@@ -39,13 +39,15 @@ def farm_status(session: Session, settings: Settings) -> StatusOut:
     now = utcnow()
     since = now - WINDOW
     lateness: dict[str, list[float]] = defaultdict(list)
-    for kind, due, published in session.exec(
-        select(Job.kind, Job.scheduled_at, Job.published_at).where(
+    for kind, due, submitted, published in session.exec(
+        select(Job.kind, Job.scheduled_at, Job.created_at, Job.published_at).where(
             Job.state == "published",
             Job.published_at >= since,  # type: ignore[operator]
         )
     ).all():
-        lateness[kind].append(max(0.0, (published - due).total_seconds()))
+        # due → published, counted from the submission when the job came in already past due:
+        # a late submission is not the farm being late
+        lateness[kind].append(max(0.0, (published - max(due, submitted)).total_seconds()))
     failed = dict(
         session.exec(
             select(Job.kind, func.count())

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 import media
-from controller import captions, ownership
+from controller import captions, media_access, ownership, schedule
+from controller.config import Settings
 from controller.deps import Principal
 from controller.errors import ApiError
 from controller.models import Job, JobEvent, MediaAsset
@@ -17,8 +18,15 @@ from controller.schemas import JobIn
 from controller.timezones import to_utc
 
 
-def _media_infos(session: Session, ids: list[str]) -> list[tuple[MediaAsset, media.MediaInfo]]:
-    assets = session.exec(select(MediaAsset).where(MediaAsset.sha256.in_(ids))).all()  # type: ignore[attr-defined]
+def _media_infos(
+    session: Session, ids: list[str], principal: Principal
+) -> list[tuple[MediaAsset, media.MediaInfo]]:
+    assets = session.exec(
+        select(MediaAsset).where(
+            MediaAsset.sha256.in_(ids),  # type: ignore[attr-defined]
+            media_access.visible(principal),
+        )
+    ).all()
     by_sha = {a.sha256: a for a in assets}
     out = []
     for sha in ids:
@@ -62,9 +70,10 @@ def prior_submission(
     return prior
 
 
-def check_media(session: Session, kind: str, ids: list[str]) -> list[int]:
-    """Media rules for the kind (item count, per-item limits); returns the assets' row ids."""
-    items = _media_infos(session, ids)
+def check_media(session: Session, kind: str, ids: list[str], principal: Principal) -> list[int]:
+    """Media rules for the kind (item count, per-item limits); returns the assets' row ids.
+    Media the caller may not use is `media_not_found`."""
+    items = _media_infos(session, ids, principal)
     try:
         media.validate_for_kind([info for _, info in items], kind)
     except media.MediaError as exc:
@@ -72,7 +81,13 @@ def check_media(session: Session, kind: str, ids: list[str]) -> list[int]:
     return [asset.id or 0 for asset, _ in items]
 
 
-def create_job(session: Session, body: JobIn, principal: Principal, idem_key: str | None) -> Job:
+def create_job(
+    session: Session,
+    body: JobIn,
+    principal: Principal,
+    idem_key: str | None,
+    settings: Settings | None = None,
+) -> Job:
     """Validate and insert one job (shared by single and batch submission). The caller owns
     the transaction: an IntegrityError (a concurrent twin) leaves it to roll back."""
     prior = prior_submission(session, principal, idem_key, body)
@@ -83,9 +98,13 @@ def create_job(session: Session, body: JobIn, principal: Principal, idem_key: st
         raise ApiError(422, "account_not_found", f"no account {body.account!r}")
     captions.check(body.kind, body.caption)
     scheduled_utc, tz_name = to_utc(body.scheduled_at, body.timezone)
-    media_ids = check_media(session, body.kind, body.media)
+    schedule.check_window(scheduled_utc, settings)
+    media_ids = check_media(session, body.kind, body.media, principal)
     needs_approval = body.approval_required or account.approval_required
     state = "pending_approval" if needs_approval else "scheduled"
+    reason = "submitted"
+    if schedule.missed(scheduled_utc, settings):
+        state, reason = "paused", schedule.MISSED_REASON
     job = Job(
         kind=body.kind,
         account_id=account.id or 0,
@@ -112,7 +131,7 @@ def create_job(session: Session, body: JobIn, principal: Principal, idem_key: st
             from_state=None,
             to_state=state,
             actor=principal.actor,
-            reason="submitted",
+            reason=reason,
         )
     )
     return job

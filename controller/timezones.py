@@ -22,11 +22,13 @@ def to_utc(when: datetime, tz_name: str | None) -> tuple[datetime, str]:
     exist (the hour skipped when clocks spring forward) is refused with `nonexistent_local_time`;
     an ambiguous one (the repeated hour in autumn) is taken as its first occurrence.
     """
+    from controller.schedule import to_utc_in_range
+
     if when.tzinfo is not None:
         echo = tz_name or _offset_name(when)
         if tz_name:
             zone(tz_name)
-        return when.astimezone(UTC), echo
+        return to_utc_in_range(when), echo
     if not tz_name:
         raise ApiError(
             422,
@@ -35,7 +37,11 @@ def to_utc(when: datetime, tz_name: str | None) -> tuple[datetime, str]:
         )
     tz = zone(tz_name)
     local = when.replace(tzinfo=tz, fold=0)
-    round_trip = local.astimezone(UTC).astimezone(tz)
+    try:
+        round_trip = local.astimezone(UTC).astimezone(tz)
+    except (OverflowError, ValueError):
+        to_utc_in_range(local)  # raises scheduled_at_out_of_range
+        raise
     if round_trip.replace(tzinfo=None) != when:
         raise ApiError(
             422,
@@ -56,10 +62,14 @@ def _offset_name(when: datetime) -> str:
 
 
 def from_utc(when: datetime, tz_name: str) -> datetime:
-    """Express a UTC time in the zone the submitter used (a name or a fixed offset)."""
+    """Express a UTC time in the zone the submitter used (a name or a fixed offset). A time
+    the zone cannot express (a stored extreme) is shown in UTC rather than failing a page."""
     if tz_name == "UTC":
         return when.astimezone(UTC)
-    if tz_name[:1] in "+-":
-        parsed = datetime.fromisoformat(f"2000-01-01T00:00:00{tz_name}")
-        return when.astimezone(parsed.tzinfo)
-    return when.astimezone(zone(tz_name))
+    try:
+        if tz_name[:1] in "+-":
+            parsed = datetime.fromisoformat(f"2000-01-01T00:00:00{tz_name}")
+            return when.astimezone(parsed.tzinfo)
+        return when.astimezone(zone(tz_name))
+    except (OverflowError, ValueError):
+        return when.astimezone(UTC)

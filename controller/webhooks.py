@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -25,12 +26,14 @@ import httpx
 import structlog
 from sqlmodel import Session, select
 
+from controller import egress
 from controller.config import Settings
 from controller.models import Account, ApiKey, Device, Job, Webhook, WebhookDelivery
 from controller.security import SecretBox
 from controller.timeutil import utcnow
+from farmcore.vocab import WebhookEvent, values
 
-EVENTS = ("job.published", "job.failed", "job.unknown", "account.needs_auth", "device.offline")
+EVENTS = values(WebhookEvent)
 SIGNATURE_HEADER = "X-Farm-Signature"
 MAX_BACKOFF_S = 3600.0
 
@@ -132,15 +135,22 @@ class _Attempt:
 
 
 def _claim(
-    session: Session, settings: Settings, secrets: SecretBox, seen: list[int]
+    session: Session,
+    settings: Settings,
+    secrets: SecretBox,
+    seen: list[int],
+    full: set[int] | None = None,
 ) -> _Attempt | None:
     """Take the next due delivery and push its next attempt past the send timeout (a claim),
-    so no other replica sends it meanwhile; committed at once, before any network I/O."""
+    so no other replica sends it meanwhile; committed at once, before any network I/O.
+    Subscriptions in `full` already have their share of this pass."""
     query = select(WebhookDelivery).where(
         WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_at <= utcnow()
     )
     if seen:
         query = query.where(WebhookDelivery.id.not_in(seen))  # type: ignore[union-attr]
+    if full:
+        query = query.where(WebhookDelivery.webhook_id.not_in(full))  # type: ignore[attr-defined]
     delivery = session.exec(
         query.order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
         .limit(1)
@@ -155,7 +165,7 @@ def _claim(
         delivery.state = "cancelled"
         session.add(delivery)
         session.commit()
-        return _claim(session, settings, secrets, seen)
+        return _claim(session, settings, secrets, seen, full)
     attempt = _Attempt(
         delivery_id=delivery.id or 0,
         webhook_id=hook.id or 0,
@@ -170,8 +180,18 @@ def _claim(
     return attempt
 
 
-def _post(attempt: _Attempt, client: httpx.Client) -> tuple[int | None, str | None]:
-    """Send one attempt; (HTTP status or None, error or None). No database work here."""
+def _post(
+    attempt: _Attempt, client: httpx.Client, settings: Settings
+) -> tuple[int | None, str | None]:
+    """Send one attempt; (HTTP status or None, error or None). No database work here.
+
+    The host is resolved and checked again now (DNS rebinding) and the connection goes to
+    the checked address. The error kept in the log is ours (a status, an exception type),
+    never text the receiver sent."""
+    try:
+        target = egress.check(attempt.url, settings)
+    except egress.Forbidden as exc:
+        return None, exc.code
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "igfarm-webhooks/1",
@@ -179,10 +199,19 @@ def _post(attempt: _Attempt, client: httpx.Client) -> tuple[int | None, str | No
         "X-Farm-Delivery": str(attempt.delivery_id),
         SIGNATURE_HEADER: sign(attempt.secret, int(time.time()), attempt.body),
     }
+    extensions = {}
+    if target.host_header:
+        headers["Host"] = target.host_header
+    if target.sni_hostname:
+        extensions["sni_hostname"] = target.sni_hostname
     try:
-        response = client.post(attempt.url, content=attempt.body, headers=headers)
+        response = client.post(
+            target.url, content=attempt.body, headers=headers, extensions=extensions
+        )
+    except httpx.TimeoutException:
+        return None, "timeout"
     except httpx.HTTPError as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:300]
+        return None, f"connection failed ({type(exc).__name__})"
     return response.status_code, None if response.is_success else f"HTTP {response.status_code}"
 
 
@@ -227,19 +256,42 @@ def deliver_due(
 ) -> int:
     """Send up to `limit` due deliveries. Each is claimed in a short transaction, sent with no
     transaction open (a slow receiver never holds a database lock), then recorded. A
-    controller that dies mid-send leaves the claim to expire: delivery is at least once."""
+    controller that dies mid-send leaves the claim to expire: delivery is at least once.
+
+    Sends run concurrently (`webhook_concurrency` at once), at most `webhook_per_subscriber`
+    of one subscription per pass: a subscriber whose endpoint hangs holds its own slots for
+    the timeout, never another subscriber's delivery."""
     own_client = client is None
-    http = client or httpx.Client(timeout=settings.webhook_timeout_s, follow_redirects=False)
+    http = client or httpx.Client(
+        timeout=settings.webhook_timeout_s,
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=max(1, settings.webhook_concurrency)),
+    )
+    per_hook = max(1, settings.webhook_per_subscriber)
     seen: list[int] = []
+    failing: set[int] = set()  # subscriptions that failed in this pass: no more rounds
     sent = 0
     try:
         while sent < limit:
-            attempt = _claim(session, settings, secrets, seen)
-            if attempt is None:
+            taken: dict[int, int] = {}
+            batch: list[_Attempt] = []
+            while sent + len(batch) < limit:
+                full = failing | {hook for hook, n in taken.items() if n >= per_hook}
+                attempt = _claim(session, settings, secrets, seen, full)
+                if attempt is None:
+                    break
+                taken[attempt.webhook_id] = taken.get(attempt.webhook_id, 0) + 1
+                batch.append(attempt)
+            if not batch:
                 break
-            status, error = _post(attempt, http)
-            _record(session, settings, attempt, status, error)
-            sent += 1
+            workers = max(1, min(settings.webhook_concurrency, len(batch)))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="webhook") as pool:
+                results = list(pool.map(lambda a: _post(a, http, settings), batch))
+            for attempt, (status, error) in zip(batch, results, strict=True):
+                if error is not None:
+                    failing.add(attempt.webhook_id)
+                _record(session, settings, attempt, status, error)
+            sent += len(batch)
     finally:
         if own_client:
             http.close()

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import structlog
 
-from device_agent.client import ControllerClient, ControllerError
-from device_agent.config import AgentConfig, DeviceConfig, FarmConfig
 from device_agent.worker import DeviceWorker
+from farmcore.client import ControllerError, FarmClient
+from farmcore.farmfile import AgentConfig, DeviceConfig, FarmConfig
+from farmcore.protocol import AgentDeviceIn, DeviceHealth
 from flows.driver import Driver
 
 VERSION = "0.1.0"
@@ -53,7 +54,7 @@ class DeviceAgent:
     ) -> None:
         self.farm = farm
         self.config = config
-        self.client = ControllerClient(controller_url or farm.controller.url, api_key)
+        self.client = FarmClient(controller_url or farm.controller.url, api_key)
         drivers = drivers or {d.serial: open_driver(d, farm) for d in config.devices}
         self.workers = {
             d.serial: DeviceWorker(d.serial, drivers[d.serial], self.client, work_dir / d.serial)
@@ -70,10 +71,10 @@ class DeviceAgent:
     def poll_commands(self) -> None:
         """Carry out the reboots ops asked for (each once, between two jobs)."""
         for device in self.client.commands():
-            serial = device["serial"]
+            serial = device.serial
             if serial not in self.workers:
                 continue
-            if not device["reboot"]:
+            if not device.reboot:
                 self._reboots.discard(serial)
             elif serial not in self._reboots:
                 self._reboots.add(serial)
@@ -81,10 +82,11 @@ class DeviceAgent:
 
     def _register(self) -> None:
         devices = [
-            {"serial": d.serial, "label": d.label, "driver": d.driver} for d in self.config.devices
+            AgentDeviceIn(serial=d.serial, label=d.label, driver=d.driver)
+            for d in self.config.devices
         ]
         out = self.client.register(self.config.name, VERSION, devices)
-        self.lease_ttl_s = out["lease_ttl_s"]
+        self.lease_ttl_s = out.lease_ttl_s
         log.info("agent_registered", agent=self.config.name, devices=len(devices))
 
     def _device_status(self, serial: str) -> tuple[str, dict]:
@@ -116,7 +118,7 @@ class DeviceAgent:
                 status, report = "offline", {}
             if status != "busy":
                 self._healthy[serial] = status == "idle"
-            devices.append({"serial": serial, "status": status, **report})
+            devices.append(DeviceHealth(serial=serial, status=status, **report))
         self.client.heartbeat(devices)
 
     def _heartbeat_loop(self) -> None:
@@ -136,7 +138,7 @@ class DeviceAgent:
             return 0
         leases = self.client.claim(idle)
         for lease in leases:
-            self.workers[lease["device"]].submit(lease)
+            self.workers[lease.device].submit(lease)
         return len(leases)
 
     def run(self, stop: threading.Event | None = None) -> None:

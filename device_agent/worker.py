@@ -6,17 +6,19 @@ import base64
 import queue
 import threading
 import time
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import structlog
 
 import flows
 import media
-from device_agent.client import ControllerClient, ControllerError
 from device_agent.health import Health, read_health
 from device_agent.recovery import RecoveryLadder
+from farmcore.client import ControllerError, FarmClient
+from farmcore.protocol import CompleteIn, LeaseEventIn, LeaseOut, PreflightIn
+from farmcore.protocol import Evidence as EvidenceIn
+from farmcore.vocab import PostKind
 from flows.driver import Driver, media_scan_command
 from flows.errors import ERROR_KINDS, Evidence, FlowError
 from flows.request import PublishRequest
@@ -29,6 +31,13 @@ class LeaseLost(Exception):
     """The controller no longer recognises this lease: stop before touching the phone again."""
 
 
+@dataclass(frozen=True)
+class Reboot:
+    """Work for the worker's thread: reboot the phone (ops asked)."""
+
+    why: str
+
+
 class DeviceWorker:
     """Owns one phone. A crash inside a job is reported as that job's failure, never more."""
 
@@ -36,7 +45,7 @@ class DeviceWorker:
         self,
         serial: str,
         driver: Driver,
-        client: ControllerClient,
+        client: FarmClient,
         work_dir: Path,
     ) -> None:
         self.serial = serial
@@ -47,7 +56,8 @@ class DeviceWorker:
         self.cache_dir = work_dir / "prepared"
         self.media_dir.mkdir(parents=True, exist_ok=True)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        self._queue: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        # a lease to run, the usernames of a preflight, a reboot (its reason), or None to stop
+        self._queue: queue.Queue[LeaseOut | list[str] | Reboot | None] = queue.Queue()
         self._busy = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"device-{serial}", daemon=True)
         self.recovery = RecoveryLadder(
@@ -65,7 +75,7 @@ class DeviceWorker:
         self._queue.put(None)
         self._thread.join(timeout=30)
 
-    def submit(self, lease: dict[str, Any]) -> None:
+    def submit(self, lease: LeaseOut) -> None:
         self._busy.set()
         self._queue.put(lease)
 
@@ -73,12 +83,12 @@ class DeviceWorker:
         """Check the accounts on this phone (logged in, public, 2FA, enough posts) and report
         each result; runs in the worker's thread like a lease, so it never races a publish."""
         self._busy.set()
-        self._queue.put({"purpose": "preflight", "accounts": usernames})
+        self._queue.put(list(usernames))
 
     def submit_reboot(self, why: str) -> None:
         """Reboot the phone (ops asked) after whatever it is doing, in the worker's thread."""
         self._busy.set()
-        self._queue.put({"purpose": "reboot", "why": why})
+        self._queue.put(Reboot(why))
 
     def health(self) -> Health:
         try:
@@ -89,19 +99,20 @@ class DeviceWorker:
 
     def _loop(self) -> None:
         while True:
-            lease = self._queue.get()
-            if lease is None:
+            work = self._queue.get()
+            if work is None:
                 return
             self._busy.set()
             try:
-                if lease["purpose"] == "preflight":
-                    self.preflight(lease["accounts"])
-                elif lease["purpose"] == "reboot":
-                    self.recovery.reboot_now(lease["why"])
+                if isinstance(work, list):
+                    self.preflight(work)
+                elif isinstance(work, Reboot):
+                    self.recovery.reboot_now(work.why)
                 else:
-                    self.run(lease)
+                    self.run(work)
             except Exception:
-                log.exception("lease_crashed", device=self.serial, lease=lease.get("token"))
+                token = getattr(work, "token", None)
+                log.exception("lease_crashed", device=self.serial, lease=token)
             finally:
                 self._busy.clear()
 
@@ -110,43 +121,41 @@ class DeviceWorker:
             try:
                 result = flows.preflight(self.driver, username)
             except FlowError as exc:
-                body: dict[str, Any] = {"ok": False, "code": exc.code, "message": exc.message}
+                body = PreflightIn(ok=False, code=exc.code, message=exc.message)
             else:
-                body = {
-                    "ok": result.ok,
-                    "code": result.problems[0] if result.problems else None,
-                    "message": "; ".join(ERROR_KINDS[p].description for p in result.problems),
-                    "checks": {
+                body = PreflightIn(
+                    ok=result.ok,
+                    code=result.problems[0] if result.problems else None,
+                    message="; ".join(ERROR_KINDS[p].description for p in result.problems),
+                    checks={
                         "logged_in": result.logged_in,
                         "public": None if result.is_private is None else not result.is_private,
                         "posts": result.post_count,
                         "two_factor": result.two_factor_enabled,
                         "challenge": result.challenge_pending,
                     },
-                }
+                )
             try:
                 self.client.report_preflight(username, body)
                 log.info(
                     "preflight_reported",
                     device=self.serial,
                     account=username,
-                    ok=body["ok"],
-                    code=body.get("code"),
+                    ok=body.ok,
+                    code=body.code,
                 )
             except ControllerError as exc:
                 log.warning("preflight_refused", account=username, status=exc.status, code=exc.code)
 
     # --- one lease -------------------------------------------------------------------------
 
-    def run(self, lease: dict[str, Any]) -> None:
-        token = lease["token"]
-        bound = log.bind(job_id=lease["job_id"], lease=token, device=self.serial)
-        bound.info("lease_started", purpose=lease["purpose"], kind=lease["kind"])
+    def run(self, lease: LeaseOut) -> None:
+        token = lease.token
+        bound = log.bind(job_id=lease.job_id, lease=token, device=self.serial)
+        bound.info("lease_started", purpose=lease.purpose, kind=lease.kind)
         started = time.monotonic()
         try:
-            run = {"verify": self._verify, "login": self._login}.get(
-                lease["purpose"], self._publish
-            )
+            run = {"verify": self._verify, "login": self._login}.get(lease.purpose, self._publish)
             body = run(lease)
         except LeaseLost as exc:
             bound.warning("lease_lost", reason=str(exc))
@@ -158,28 +167,29 @@ class DeviceWorker:
         except Exception as exc:
             bound.exception("lease_error")
             body = self._failure("internal_error", f"{type(exc).__name__}: {exc}"[:300], None)
-        body.setdefault("stats", {})["seconds"] = round(time.monotonic() - started, 3)
+        body.stats["seconds"] = round(time.monotonic() - started, 3)
         try:
             self.client.complete(token, body)
-            bound.info("lease_completed", outcome=body["outcome"], code=body.get("error_code"))
+            bound.info("lease_completed", outcome=body.outcome, code=body.error_code)
         except ControllerError as exc:
             bound.warning("complete_refused", status=exc.status, code=exc.code)
-        self.recovery.after(body)  # restart the app, reconnect, reboot or quarantine
+        # restart the app, reconnect, reboot or quarantine after device-level failures
+        self.recovery.after({"outcome": body.outcome, "error_code": body.error_code})
 
-    def _failure(self, code: str, message: str, evidence: Evidence | None) -> dict[str, Any]:
+    def _failure(self, code: str, message: str, evidence: Evidence | None) -> CompleteIn:
         if evidence is None or (evidence.screenshot_png is None and evidence.hierarchy_xml is None):
             evidence = self._capture()
-        return {
-            "outcome": "failed",
-            "error_code": code,
-            "error_message": message[:500],
-            "evidence": {
-                "screenshot_png_b64": base64.b64encode(evidence.screenshot_png).decode()
+        return CompleteIn(
+            outcome="failed",
+            error_code=code,
+            error_message=message[:500],
+            evidence=EvidenceIn(
+                screenshot_png_b64=base64.b64encode(evidence.screenshot_png).decode()
                 if evidence.screenshot_png
                 else None,
-                "hierarchy_xml": evidence.hierarchy_xml,
-            },
-        }
+                hierarchy_xml=evidence.hierarchy_xml,
+            ),
+        )
 
     def _capture(self) -> Evidence:
         evidence = Evidence()
@@ -192,24 +202,24 @@ class DeviceWorker:
 
     def _event(self, token: int, kind: str, message: str = "", data: dict | None = None) -> None:
         try:
-            self.client.event(token, kind, message, data)
+            self.client.event(token, LeaseEventIn(type=kind, message=message, data=data or {}))
         except ControllerError as exc:
             if exc.status in (404, 409):
                 raise LeaseLost(f"{exc.code}") from None
             raise
 
-    def _prepare(self, lease: dict[str, Any]) -> list[tuple[Path, str]]:
+    def _prepare(self, lease: LeaseOut) -> list[tuple[Path, str]]:
         """Download each item (once) and transcode it for the post kind (cached)."""
         out: list[tuple[Path, str]] = []
         aspect: float | None = None
-        for item in lease["media"]:
-            source = self.media_dir / item["id"]
+        for item in lease.media:
+            source = self.media_dir / item.id
             if not source.exists():
-                self.client.download(item["url"], source)
+                self.client.download(item.url, source)
             prepared = media.prepare(
-                source, lease["kind"], fit=lease["fit"], cache_dir=self.cache_dir, aspect=aspect
+                source, lease.kind, fit=lease.fit, cache_dir=self.cache_dir, aspect=aspect
             )
-            if lease["kind"] == "carousel" and aspect is None:
+            if lease.kind == PostKind.CAROUSEL and aspect is None:
                 aspect = prepared.info.width / prepared.info.height
             out.append((prepared.path, prepared.info.kind))
         return out
@@ -232,19 +242,19 @@ class DeviceWorker:
             except Exception:
                 log.warning("cleanup_failed", device=self.serial, path=remote)
 
-    def _publish(self, lease: dict[str, Any]) -> dict[str, Any]:
-        token = lease["token"]
+    def _publish(self, lease: LeaseOut) -> CompleteIn:
+        token = lease.token
         self._event(token, "started", f"on {self.serial}")
         items = self._prepare(lease)
-        remote_paths = self._push(lease["job_id"], items)
+        remote_paths = self._push(lease.job_id or 0, items)
         try:
             request = PublishRequest(
-                kind=lease["kind"],
-                username=lease["account"],
-                caption=lease["caption"],
-                media_types=[kind for _, kind in items],  # type: ignore[misc]
+                kind=lease.kind,
+                username=lease.account,
+                caption=lease.caption,
+                media_types=[kind for _, kind in items],
                 remote_paths=remote_paths,
-                marker=lease["marker"],
+                marker=lease.marker,
             )
 
             def point_of_no_return() -> None:
@@ -253,26 +263,25 @@ class DeviceWorker:
             stats = flows.publish(self.driver, request, point_of_no_return)
         finally:
             self._cleanup(remote_paths)
-        return {
-            "outcome": "published",
-            "stats": {"dumps": stats.dumps, "taps": stats.taps, "steps": stats.steps},
-        }
+        return CompleteIn(
+            outcome="published",
+            stats={"dumps": stats.dumps, "taps": stats.taps, "steps": stats.steps},
+        )
 
-    def _login(self, lease: dict[str, Any]) -> dict[str, Any]:
+    def _login(self, lease: LeaseOut) -> CompleteIn:
         """Log the account in with the password the lease carries (then forget it)."""
-        password = lease.pop("password", None) or ""
-        stats = flows.login(self.driver, lease["account"], password)
-        return {"outcome": "logged_in", "stats": {"dumps": stats.dumps, "taps": stats.taps}}
+        password, lease.password = lease.password or "", None
+        stats = flows.login(self.driver, lease.account, password)
+        return CompleteIn(outcome="logged_in", stats={"dumps": stats.dumps, "taps": stats.taps})
 
-    def _verify(self, lease: dict[str, Any]) -> dict[str, Any]:
-        since = datetime.fromisoformat(lease["since"]) if lease.get("since") else None
+    def _verify(self, lease: LeaseOut) -> CompleteIn:
         found = flows.verify_post(
             self.driver,
-            lease["account"],
-            lease["marker"],
-            len(lease["media"]),
-            kind=lease["kind"],
-            since=since,
-            media_types=[item["media_type"] for item in lease["media"]],
+            lease.account,
+            lease.marker,
+            len(lease.media),
+            kind=lease.kind,
+            since=lease.since,
+            media_types=[item.media_type for item in lease.media],
         )
-        return {"outcome": "verified_published" if found else "verified_absent"}
+        return CompleteIn(outcome="verified_published" if found else "verified_absent")

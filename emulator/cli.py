@@ -29,8 +29,8 @@ def serve(
     from emulator.server import ServeConfig, build_phones, create_app
 
     if config is not None:
-        from device_agent.config import load
-        from device_agent.sim import build_sim_phone
+        from emulator.declared import build_sim_phone
+        from farmcore.farmfile import load
 
         farm = load(config)
         served = {

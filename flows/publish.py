@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from farmcore.vocab import ITEM_RULES, PostKind
 from flows.account import (
     DONE_ROWS_NOTE,
     FAILED_ROWS_NOTE,
@@ -38,12 +39,11 @@ from flows.selectors import normalize, text_is
 from flows.stories import FindStory
 from flows.verify import FindPost
 
-MAX_CAROUSEL = 10
 DESTINATION = {
-    "feed": "dest_feed",
-    "carousel": "dest_feed",
-    "story": "dest_story",
-    "reel": "dest_reel",
+    PostKind.FEED: "dest_feed",
+    PostKind.CAROUSEL: "dest_feed",
+    PostKind.STORY: "dest_story",
+    PostKind.REEL: "dest_reel",
 }
 DESTINATIONS = ("dest_feed", "dest_story", "dest_reel")
 START_SCREENS = frozenset(
@@ -74,14 +74,13 @@ def validate(request: PublishRequest) -> None:
     problem = ""
     if n == 0 or n != len(request.remote_paths):
         problem = "media_types and remote_paths must list the same, non-zero number of items"
-    elif request.kind == "carousel" and not 2 <= n <= MAX_CAROUSEL:
-        problem = f"a carousel has 2–{MAX_CAROUSEL} items, got {n}"
-    elif request.kind != "carousel" and n != 1:
-        problem = f"a {request.kind} has exactly one item, got {n}"
-    elif request.kind == "reel" and request.media_types[0] != "video":
-        problem = "a reel is a video"
-    elif request.kind not in DESTINATION:
+    elif request.kind not in ITEM_RULES:
         problem = f"unknown kind {request.kind!r}"
+    else:
+        rule = ITEM_RULES[PostKind(request.kind)]
+        problem = rule.count_problem(request.kind, n) or ""
+        if not problem and not rule.allows_image and "image" in request.media_types:
+            problem = f"a {request.kind} is a video"
     if problem:
         raise FlowError("media_rejected", problem)
 
@@ -324,7 +323,9 @@ class AwaitUpload:
 
     name = "waiting for the upload"
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str = "feed") -> None:
+        # a story never shows a verdict: once its upload ends, look for it at once
+        self.quiet_polls = 0 if kind == PostKind.STORY else MAX_QUIET_POLLS
         self.lingering = 0
         self.quiet = 0
         self.confirmed = False
@@ -365,7 +366,7 @@ class AwaitUpload:
                 self.rows_running = max(self.rows_running, upload_rows(screen))
                 return Outcome.WAIT
             self.quiet += 1
-            if self.quiet <= MAX_QUIET_POLLS:
+            if self.quiet <= self.quiet_polls:
                 return Outcome.WAIT
             if (
                 name == "reels_tab"
@@ -439,7 +440,7 @@ def publish(
     engine.run(EnsureAccount(request.username, count_failed_rows=True))
     engine.run(Compose(request))
     shared_at = datetime.now(UTC)
-    wait = AwaitUpload()
+    wait = AwaitUpload(request.kind)
     engine.run(wait)
     if not wait.confirmed:
         confirm_published(engine, request, shared_at)

@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-PostKind = Literal["feed", "carousel", "story", "reel"]
-MediaType = Literal["image", "video"]
+from farmcore.vocab import MediaType as MediaTypes
+from farmcore.vocab import PostKind as PostKinds
+from farmcore.vocab import values
+
+# the shared vocabulary (farmcore/vocab.py), as the Literal types flows annotate with
+PostKind = Literal[values(PostKinds)]  # type: ignore[valid-type]
+MediaType = Literal[values(MediaTypes)]  # type: ignore[valid-type]
 
 
 @dataclass

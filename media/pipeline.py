@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from farmcore.vocab import ITEM_RULES, PostKind
 from media import profiles
 from media.cache import Cache, atomic_copy, profile_key
 from media.errors import MediaError
@@ -76,13 +77,9 @@ def validate_for_kind(infos: list[MediaInfo], kind: str) -> None:
     """Check a job's probed items against its kind: item count, then every item."""
     profile = profile_for(kind)
     n = len(infos)
-    if not profile.min_items <= n <= profile.max_items:
-        wanted = (
-            f"{profile.min_items}"
-            if profile.min_items == profile.max_items
-            else f"{profile.min_items} to {profile.max_items}"
-        )
-        raise MediaError(f"{kind}_item_count", f"a {kind} takes {wanted} items, got {n}")
+    problem = ITEM_RULES[PostKind(kind)].count_problem(kind, n)
+    if problem:
+        raise MediaError(f"{kind}_item_count", problem)
     for i, info in enumerate(infos, start=1):
         try:
             check_item(info, profile)

@@ -143,7 +143,25 @@ def open_image(path: Path) -> Image.Image:
     if w <= 0 or h <= 0:
         im.close()
         raise MediaError("corrupt_media", f"image declares {w}×{h} pixels")
+    cost = decoded_bytes(im)
+    if cost > profiles.IMAGE_MAX_DECODED_BYTES:
+        im.close()
+        raise MediaError(
+            "image_too_large_pixels",
+            f"{w}×{h} {im.mode} decodes to {cost // 2**20} MiB; "
+            f"the limit is {profiles.IMAGE_MAX_DECODED_BYTES // 2**20} MiB",
+        )
     return im
+
+
+def decoded_bytes(im: Image.Image) -> int:
+    """Memory the decoded pixels take (Pillow keeps 1, 2 or 4 bytes a pixel). A JPEG that
+    libjpeg decodes scaled (draft, RGB or grey) counts at its smallest scale, 1/8 a side."""
+    bpp = 1 if im.mode in ("1", "L", "P") else 2 if im.mode.startswith("I;16") else 4
+    w, h = im.size
+    if im.format in ("JPEG", "MPO") and im.mode in ("RGB", "L"):
+        return -(-w // 8) * -(-h // 8) * bpp
+    return w * h * bpp
 
 
 def orientation_of(im: Image.Image) -> int:

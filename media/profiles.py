@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from farmcore.vocab import ITEM_RULES, PostKind, values
+
 PIPELINE_VERSION = 1
 
-KINDS = ("feed", "carousel", "story", "reel")
+KINDS = values(PostKind)
 FITS = ("pad", "crop", "blur", "solid")
 
 # Sources.
 IMAGE_MIN_SIDE = 640
 IMAGE_AS_IS_MAX_SIDE = 2000  # larger sources are downscaled (outputs are 1080 wide anyway)
 IMAGE_MAX_PIXELS = 100_000_000  # decompression-bomb guard, above any phone camera's output
+# What one decoded image may hold in memory (pixels × Pillow's bytes per pixel): a 100 MP
+# 16-bit RGBA PNG (400 MB decoded, ~1 GB with its conversions) is refused; a JPEG that
+# libjpeg can decode scaled down (draft) counts at its 1/8 scale, since the pipeline never
+# needs more than the output's pixels.
+IMAGE_MAX_DECODED_BYTES = 128 * 1024 * 1024
 IMAGE_MAX_INPUT_BYTES = 60 * 1024 * 1024
 VIDEO_MAX_INPUT_BYTES = 4 * 1024 * 1024 * 1024
 VIDEO_MIN_SHORT_SIDE = 640
@@ -65,9 +72,29 @@ class Profile:
     video_pad_color: str = "black"
 
 
+def _profile(
+    kind: PostKind,
+    video_seconds: tuple[float, float],
+    fixed_size: tuple[int, int] | None,
+    default_fit: str,
+) -> Profile:
+    """A kind's profile; how many items of which type it takes is the shared rule."""
+    rule = ITEM_RULES[kind]
+    return Profile(
+        kind.value,
+        rule.min_items,
+        rule.max_items,
+        rule.allows_image,
+        rule.allows_video,
+        *video_seconds,
+        fixed_size,
+        default_fit,
+    )
+
+
 PROFILES: dict[str, Profile] = {
-    "feed": Profile("feed", 1, 1, True, True, 3.0, 60.0, None, "solid"),
-    "carousel": Profile("carousel", 2, 10, True, True, 3.0, 60.0, None, "solid"),
-    "story": Profile("story", 1, 1, True, True, 1.0, 60.0, STORY_SIZE, "blur"),
-    "reel": Profile("reel", 1, 1, False, True, 3.0, 90.0, STORY_SIZE, "blur"),
+    PostKind.FEED: _profile(PostKind.FEED, (3.0, 60.0), None, "solid"),
+    PostKind.CAROUSEL: _profile(PostKind.CAROUSEL, (3.0, 60.0), None, "solid"),
+    PostKind.STORY: _profile(PostKind.STORY, (1.0, 60.0), STORY_SIZE, "blur"),
+    PostKind.REEL: _profile(PostKind.REEL, (3.0, 90.0), STORY_SIZE, "blur"),
 }

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 from controller.runtime import LocalFarm
-from device_agent.config import FarmConfig
+from farmcore.farmfile import FarmConfig
 from tests.conftest import jpeg_bytes
 
-FARM = [sys.executable, "-c", "from controller.cli import main; main()"]
+FARM = [str(Path(sys.executable).parent / "farm")]  # the installed script
 pytestmark = pytest.mark.slow
 
 
@@ -134,3 +134,13 @@ def test_device_actions_from_the_terminal(blocked_farm) -> None:  # type: ignore
     assert missing.returncode == 1 and "error: device_not_found" in missing.stderr
     scheduler = _farm_cli(farm, "devices", "drain", "cli-1", key=farm.keys["scheduler"])
     assert scheduler.returncode == 1 and "error: forbidden" in scheduler.stderr
+
+
+def test_devices_move(blocked_farm) -> None:  # type: ignore[no-untyped-def]
+    farm, _ = blocked_farm
+    bad = _farm_cli(farm, "devices", "move", "nope", "--to", "rack-2")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: device_not_found")
+    denied = _farm_cli(farm, "devices", "move", "cli-1", "--to", "x", key=farm.keys["scheduler"])
+    assert denied.returncode == 1 and denied.stderr.startswith("error: forbidden")
+    moved = _farm_cli(farm, "devices", "move", "cli-1", "--to", "ops-cli")  # to its own agent
+    assert moved.returncode == 0 and "cli-1 now belongs to agent ops-cli" in moved.stdout

@@ -1,11 +1,8 @@
 """device modes: ops drain, quarantine and reboot a phone (with the reason)
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-11-30 22:10:00
-
-Numbered 0009 so it does not clash with the migrations of other branches (0006-0008): when
-they merge first, point `down_revision` at the highest of them.
 """
 
 from collections.abc import Sequence
@@ -16,7 +13,7 @@ from alembic import op
 import controller.timeutil
 
 revision: str = "0009"
-down_revision: str | None = "0005"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 import structlog
-from fastapi import APIRouter, Depends
-from sqlmodel import Session, func, select
+from fastapi import APIRouter, Depends, Response
+from sqlmodel import Session, select
 
-from controller import accounts, logins, ownership
+from controller import accounts, ownership, placement
 from controller.config import Settings
 from controller.deps import Principal, get_secrets, get_session, get_settings, require
 from controller.errors import ApiError, not_found
@@ -27,11 +27,11 @@ from controller.schemas import (
 from controller.security import SecretBox
 from controller.timeutil import utcnow
 from controller.timezones import zone
-from flows.errors import ERROR_KINDS, held_state
+from farmcore.codes import FLOW_CODES, account_state_for
 
 router = APIRouter(prefix="/v1/accounts", tags=["accounts"])
 log = structlog.get_logger()
-MAX_ACCOUNTS_PER_DEVICE = 5
+MAX_ACCOUNTS_PER_DEVICE = placement.MAX_ACCOUNTS_PER_DEVICE
 
 
 def account_out(session: Session, account: Account, settings: Settings) -> AccountOut:
@@ -59,7 +59,9 @@ def account_out(session: Session, account: Account, settings: Settings) -> Accou
 
 def _account(session: Session, username: str) -> Account:
     account = session.exec(
-        select(Account).where(Account.username == username).with_for_update()
+        select(Account)
+        .where(Account.username == username.lower(), Account.state != "deleted")
+        .with_for_update()
     ).first()
     if account is None:
         raise not_found("account", username)
@@ -67,15 +69,7 @@ def _account(session: Session, username: str) -> Account:
 
 
 def _device_with_room(session: Session, serial: str) -> Device:
-    device = session.exec(select(Device).where(Device.serial == serial)).first()
-    if device is None:
-        raise ApiError(422, "device_not_found", f"no device {serial!r}")
-    held = session.exec(
-        select(func.count()).select_from(Account).where(Account.device_id == device.id)
-    ).one()
-    if held >= MAX_ACCOUNTS_PER_DEVICE:
-        raise ApiError(409, "device_full", f"device {serial!r} already holds 5 accounts")
-    return device
+    return placement.device_with_room(session, serial)
 
 
 @router.post("", status_code=201, response_model=AccountOut)
@@ -93,7 +87,7 @@ def create_account(
     taken_message = f"account {body.username!r} is already registered (ya pertenece a otra cuenta)"
     if session.exec(select(Account.id).where(Account.username == body.username)).first():
         raise ApiError(409, "username_taken", taken_message)
-    device = _device_with_room(session, body.device)
+    device = placement.place(session, principal, settings, body.device)
     account = Account(
         username=body.username,
         password_enc=secrets.encrypt(body.password),
@@ -106,7 +100,6 @@ def create_account(
         session.flush()
     except sa.exc.IntegrityError:
         raise ApiError(409, "username_taken", taken_message) from None
-    session.commit()  # now, not after the answer: the next request must see the account
     log.info("account_created", account=account.username, device=device.serial)
     return account_out(session, account, settings)
 
@@ -159,6 +152,8 @@ def edit_account(
         owner = body.owner
         account.owner_key_id = ownership.resolve_owner(session, owner) if owner else None
     if body.device is not None:
+        if ownership.restricted(principal):
+            raise ApiError(403, "forbidden", "only ops move an account to another phone")
         current = session.get(Device, account.device_id)
         if current is None or current.serial != body.device:
             account.device_id = _device_with_room(session, body.device).id or 0
@@ -173,7 +168,6 @@ def edit_account(
     if body.approval_required is not None:
         account.approval_required = body.approval_required
     session.add(account)
-    session.commit()
     return account_out(session, account, settings)
 
 
@@ -194,7 +188,7 @@ def reauthenticate(
     if body.password is not None:
         account.password_enc = secrets.encrypt(body.password)
     if body.login:
-        logins.request(session, account)
+        accounts.request_login(session, account)
         log.info("account_login_requested", account=username)
     else:
         released = accounts.release(
@@ -204,7 +198,6 @@ def reauthenticate(
             reason=body.reason or "account re-authenticated",
         )
         log.info("account_reauthenticated", account=username, jobs_released=released)
-    session.commit()
     return account_out(session, account, settings)
 
 
@@ -219,7 +212,6 @@ def disable_account(
     """Stop publishing for the account; its jobs stay queued. `reauth` enables it again."""
     account = _account(session, username)
     accounts.hold(session, account, "disabled", body.reason or "disabled by ops")
-    session.commit()
     return account_out(session, account, settings)
 
 
@@ -238,7 +230,7 @@ def report_preflight(
         device = session.get(Device, account.device_id)
         if device is None or device.agent_id != principal.agent_id:
             raise ApiError(403, "forbidden", f"account {username!r} is not on this agent's device")
-    if body.code is not None and body.code not in ERROR_KINDS:
+    if body.code is not None and body.code not in FLOW_CODES:
         raise ApiError(422, "unknown_error_code", f"{body.code!r} is not a known failure code")
     account.preflight = {
         "ok": body.ok,
@@ -248,8 +240,22 @@ def report_preflight(
     }
     account.preflight_at = utcnow()
     session.add(account)
-    if not body.ok and body.code and ERROR_KINDS[body.code].account_level:
-        state = held_state(body.code)
+    state = account_state_for(body.code) if not body.ok else None
+    if state is not None:
         accounts.hold(session, account, state, f"preflight: {body.code}: {body.message}")
-    session.commit()
     return account_out(session, account, settings)
+
+
+@router.delete("/{username}", status_code=204)
+def delete_account(
+    username: str,
+    session: Session = Depends(get_session, scope="function"),
+    principal: Principal = Depends(require("ops")),
+) -> Response:
+    """Ops: delete the account. Its future jobs are cancelled (reason: the account was
+    deleted); while one of its jobs is on its phone it is 409 `account_busy`. The username
+    and the phone's slot are free again at once."""
+    account = _account(session, username)
+    placement.delete_account(session, account, actor=principal.actor)
+    session.commit()
+    return Response(status_code=204)

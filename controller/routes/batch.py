@@ -83,13 +83,13 @@ async def submit_batch(
         raise ApiError(415, "unsupported_media_type", "send application/json or text/csv")
     if not rows:
         raise ApiError(422, "empty_batch", "the batch has no rows")
-    return await _in_thread(session, rows, principal, strict)
+    return await _in_thread(session, rows, principal, strict, settings)
 
 
-async def _in_thread(session: Session, rows: list, principal: Principal, strict: bool) -> BatchOut:
+async def _in_thread(
+    session: Session, rows: list, principal: Principal, strict: bool, settings: Settings
+) -> BatchOut:
     def work() -> BatchOut:
-        out = batch.submit_rows(session, rows, principal, all_or_nothing=strict)
-        session.commit()
-        return out
+        return batch.submit_rows(session, rows, principal, all_or_nothing=strict, settings=settings)
 
     return await run_in_threadpool(work)

@@ -4,10 +4,8 @@ phones and reports reboots and recovery back."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Body, Depends
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel import Session, select
 
 from controller import device_actions
@@ -17,27 +15,13 @@ from controller.errors import not_found
 from controller.models import Device
 from controller.routes.devices import device_out
 from controller.schemas import DeviceOut, StrictModel
+from farmcore.protocol import AgentCommandsOut, AgentDeviceCommand, AgentDeviceReportIn
 
 router = APIRouter(prefix="/v1", tags=["devices"])
 
 
 class DeviceActionIn(StrictModel):
     reason: str = Field(default="", max_length=200, description="shown with the phone's mode")
-
-
-class AgentDeviceCommand(BaseModel):
-    serial: str
-    mode: str
-    reboot: bool = Field(description="ops asked for a reboot the agent has not done yet")
-
-
-class AgentCommandsOut(BaseModel):
-    devices: list[AgentDeviceCommand]
-
-
-class AgentDeviceReportIn(StrictModel):
-    event: Literal["rebooted", "reboot_failed", "recovery", "quarantine"]
-    reason: str = Field(default="", max_length=250)
 
 
 def _device(session: Session, serial: str) -> Device:

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from fastapi import APIRouter, Depends
 from sqlmodel import Session, select
 
-from controller import ownership
+from controller import identity, ownership
 from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require
-from controller.errors import ApiError
+from controller.errors import ApiError, not_found
 from controller.models import Account, Agent, Device, Job, Lease
-from controller.schemas import DeviceIn, DeviceOut
+from controller.schemas import DeviceIn, DeviceMoveIn, DeviceOut
 
 router = APIRouter(prefix="/v1", tags=["devices"])
 
@@ -77,7 +77,6 @@ def put_device(
     device.label = body.label
     device.driver = body.driver
     session.add(device)
-    session.commit()  # before the answer: an account can be registered on it at once
     return device_out(session, device)
 
 
@@ -92,3 +91,20 @@ def list_devices(
     devices = session.exec(select(Device).order_by(Device.serial)).all()
     checked = settings.checked_app_versions
     return [device_out(session, d, principal, checked) for d in devices]
+
+
+@router.post("/devices/{serial}/move", response_model=DeviceOut)
+def move_device(
+    serial: str,
+    body: DeviceMoveIn,
+    session: Session = Depends(get_session, scope="function"),
+    principal: Principal = Depends(require("ops")),
+) -> DeviceOut:
+    """Give a phone to another agent (a phone belongs to the agent that first declared it).
+    The old agent's leases on it end now; the new agent takes it when it registers."""
+    device = session.exec(select(Device).where(Device.serial == serial)).first()
+    if device is None:
+        raise not_found("device", serial)
+    identity.move_device(session, device, body.agent, actor=principal.actor)
+    session.commit()
+    return device_out(session, device)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import structlog
@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.responses import FileResponse
 from sqlmodel import Session, select
 
-from controller import approvals, captions, lifecycle, ownership
+from controller import approvals, captions, lifecycle, ownership, schedule
 from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require
 from controller.errors import ApiError, not_found
-from controller.models import Account, Device, Job, JobEvent, MediaAsset
+from controller.models import JOB_STATES, Account, Device, Job, JobEvent, MediaAsset
 from controller.schemas import (
     MAX_ROW_ID,
     EventOut,
@@ -31,44 +31,69 @@ from controller.schemas import (
 from controller.submission import check_media, create_job, prior_submission
 from controller.timeutil import utcnow
 from controller.timezones import from_utc, to_utc
+from farmcore.vocab import JobState
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 log = structlog.get_logger()
 
 
+def job_outs(session: Session, jobs: list[Job]) -> list[JobOut]:
+    """A page of jobs in three queries whatever its length: their accounts, those accounts'
+    devices, and every media item of the page."""
+    account_ids = {j.account_id for j in jobs}
+    accounts = {
+        a.id: a
+        for a in session.exec(select(Account).where(Account.id.in_(account_ids))).all()  # type: ignore[union-attr]
+    }
+    device_ids = {a.device_id for a in accounts.values()}
+    devices = {
+        d.id: d
+        for d in session.exec(select(Device).where(Device.id.in_(device_ids))).all()  # type: ignore[union-attr]
+    }
+    media_ids = {i for j in jobs for i in j.media_ids}
+    sha = {
+        a.id: a.sha256
+        for a in session.exec(select(MediaAsset).where(MediaAsset.id.in_(media_ids))).all()  # type: ignore[union-attr]
+    }
+    out = []
+    for job in jobs:
+        account = accounts.get(job.account_id)
+        device = devices.get(account.device_id) if account else None
+        out.append(
+            JobOut(
+                id=job.id or 0,
+                kind=job.kind,
+                account=account.username if account else "",
+                device=device.serial if device else "",
+                caption=job.caption,
+                media=[sha.get(i, "") for i in job.media_ids],
+                fit=job.fit,
+                state=job.state,
+                scheduled_at=from_utc(job.scheduled_at, job.timezone),
+                scheduled_at_utc=job.scheduled_at,
+                timezone=job.timezone,
+                attempts=job.attempts,
+                approval_required=job.approval_required,
+                approved_at=job.approved_at,
+                error=JobError(code=job.error_code, message=job.error_message or "")
+                if job.error_code
+                else None,
+                published_at=job.published_at,
+                created_at=job.created_at,
+            )
+        )
+    return out
+
+
 def job_out(session: Session, job: Job, *, with_events: bool = False) -> JobOut:
-    account = session.get(Account, job.account_id)
-    device = session.get(Device, account.device_id) if account else None
-    assets = session.exec(select(MediaAsset).where(MediaAsset.id.in_(job.media_ids))).all()  # type: ignore[union-attr]
-    by_id = {a.id: a.sha256 for a in assets}
-    events = None
+    """One job, with its history of events when asked."""
+    (out,) = job_outs(session, [job])
     if with_events:
         rows = session.exec(
             select(JobEvent).where(JobEvent.job_id == job.id).order_by(JobEvent.id)
         ).all()
-        events = [EventOut.model_validate(r, from_attributes=True) for r in rows]
-    return JobOut(
-        id=job.id or 0,
-        kind=job.kind,
-        account=account.username if account else "",
-        device=device.serial if device else "",
-        caption=job.caption,
-        media=[by_id.get(i, "") for i in job.media_ids],
-        fit=job.fit,
-        state=job.state,
-        scheduled_at=from_utc(job.scheduled_at, job.timezone),
-        scheduled_at_utc=job.scheduled_at,
-        timezone=job.timezone,
-        attempts=job.attempts,
-        approval_required=job.approval_required,
-        approved_at=job.approved_at,
-        error=JobError(code=job.error_code, message=job.error_message or "")
-        if job.error_code
-        else None,
-        published_at=job.published_at,
-        created_at=job.created_at,
-        events=events,
-    )
+        out.events = [EventOut.model_validate(r, from_attributes=True) for r in rows]
+    return out
 
 
 @router.post("", status_code=201, response_model=JobOut)
@@ -78,6 +103,7 @@ def submit_job(
     session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
     idempotency_key: str | None = Header(default=None, max_length=200),
+    settings: Settings = Depends(get_settings),
 ) -> JobOut:
     """Submit a publish job. Repeat with the same `Idempotency-Key` to get the original back
     (200 instead of 201); the same key with another body is 422 `idempotency_conflict`.
@@ -85,8 +111,7 @@ def submit_job(
     `pending_approval`."""
     if prior_submission(session, principal, idempotency_key, body) is not None:
         response.status_code = 200
-    job = create_job(session, body, principal, idempotency_key)
-    session.commit()
+    job = create_job(session, body, principal, idempotency_key, settings)
     log.info("job_submitted", job_id=job.id, account=body.account, kind=job.kind, state=job.state)
     return job_out(session, job, with_events=True)
 
@@ -134,17 +159,23 @@ def list_jobs(
     query = select(Job).join(Account, Account.id == Job.account_id)
     query = query.where(ownership.visible(principal))
     if state:
-        if state not in lifecycle.TRANSITIONS:
+        if state not in JOB_STATES:
             raise ApiError(422, "unknown_state", f"no job state {state!r}")
         query = query.where(Job.state == state)
     if account:
-        query = query.where(Account.username == account)
+        query = query.where(Account.username == account.lower())
     if device:
         query = query.join(Device, Device.id == Account.device_id).where(Device.serial == device)
     for bound, op in ((since, "ge"), (until, "lt")):
         if bound is not None:
             if bound.tzinfo is None:
                 raise ApiError(422, "timezone_required", "from/to need a UTC offset")
+            try:
+                bound = bound.astimezone(UTC)
+            except (OverflowError, ValueError):
+                raise ApiError(
+                    422, "invalid_value", "from/to is outside the supported range"
+                ) from None
             column = Job.scheduled_at
             query = query.where(column >= bound if op == "ge" else column < bound)
     if cursor:
@@ -158,7 +189,7 @@ def list_jobs(
     rows = session.exec(query.order_by(Job.scheduled_at, Job.id).limit(limit + 1)).all()
     page = rows[:limit]
     next_cursor = _encode_cursor(page[-1]) if len(rows) > limit else None
-    return JobList(jobs=[job_out(session, j) for j in page], next_cursor=next_cursor)
+    return JobList(jobs=job_outs(session, list(page)), next_cursor=next_cursor)
 
 
 def _visible_job(session: Session, principal: Principal, job_id: int, lock: bool = False) -> Job:
@@ -175,14 +206,10 @@ def _locked_job(session: Session, principal: Principal, job_id: int) -> Job:
     return _visible_job(session, principal, job_id, lock=True)
 
 
-def _act(session: Session, job: Job, target: str, principal: Principal, reason: str) -> JobOut:
-    lifecycle.move(session, job, target, actor=principal.actor, reason=reason)
-    if target == "scheduled":
-        job.error_code = None
-        job.error_message = None
-        if job.scheduled_at < utcnow():
-            job.scheduled_at = utcnow()
-    session.commit()
+def _act(session: Session, job_id: int, action: str, principal: Principal) -> JobOut:
+    """A user's action on a job, by the edges lifecycle declares for it."""
+    job = _locked_job(session, principal, job_id)
+    lifecycle.act(session, job, action, actor=principal.actor)
     return job_out(session, job, with_events=True)
 
 
@@ -192,6 +219,7 @@ def edit_job(
     body: JobPatch,
     session: Session = Depends(get_session, scope="function"),
     principal: Principal = Depends(require("scheduler")),
+    settings: Settings = Depends(get_settings),
 ) -> JobOut:
     """Change caption, media, time or fit while the job is not leased (pending_approval,
     scheduled, paused or failed). Editing an approved job that needs approval sends it back
@@ -205,7 +233,7 @@ def edit_job(
         job.caption = body.caption
         changed.append("caption")
     if body.media is not None:
-        media_ids = check_media(session, job.kind, body.media)
+        media_ids = check_media(session, job.kind, body.media, principal)
         if media_ids != job.media_ids:
             job.media_ids = media_ids
             changed.append("media")
@@ -218,6 +246,12 @@ def edit_job(
         if tz_name is None and when.tzinfo is None and job.timezone[:1] not in "+-":
             tz_name = job.timezone
         scheduled_utc, echo = to_utc(when, tz_name)
+        if scheduled_utc != job.scheduled_at:
+            schedule.check_window(scheduled_utc, settings)
+            if schedule.missed(scheduled_utc, settings):
+                raise ApiError(
+                    422, schedule.MISSED_WINDOW, "the new time has passed; give a future one"
+                )
         if scheduled_utc != job.scheduled_at or echo != job.timezone:
             job.scheduled_at, job.timezone = scheduled_utc, echo
             changed.append("scheduled_at")
@@ -233,8 +267,7 @@ def edit_job(
         reason="edited: " + ", ".join(changed),
         data={"fields": changed},
     )
-    if job.approval_required and job.state == "scheduled":
-        job.approved_at = None
+    if job.approval_required and job.state == JobState.SCHEDULED:
         lifecycle.move(
             session,
             job,
@@ -242,7 +275,6 @@ def edit_job(
             actor=principal.actor,
             reason="edited after approval; approve again",
         )
-    session.commit()
     return job_out(session, job, with_events=True)
 
 
@@ -256,7 +288,6 @@ def approve_job(
     (409 `approval_expired`): edit its time, resume, approve."""
     job = _locked_job(session, principal, job_id)
     approvals.approve(session, job, actor=principal.actor)
-    session.commit()
     return job_out(session, job, with_events=True)
 
 
@@ -267,8 +298,7 @@ def cancel_job(
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """Cancel a job that is not yet leased (a leased one is out of reach: 409)."""
-    job = _locked_job(session, principal, job_id)
-    return _act(session, job, "cancelled", principal, "cancelled by user")
+    return _act(session, job_id, "cancel", principal)
 
 
 @router.post("/{job_id}/pause", response_model=JobOut)
@@ -278,8 +308,7 @@ def pause_job(
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """Hold a scheduled (or pending) job until it is resumed."""
-    job = _locked_job(session, principal, job_id)
-    return _act(session, job, "paused", principal, "paused by user")
+    return _act(session, job_id, "pause", principal)
 
 
 @router.post("/{job_id}/resume", response_model=JobOut)
@@ -290,18 +319,7 @@ def resume_job(
 ) -> JobOut:
     """paused → scheduled (a past time becomes "now"). A job that still needs approval goes
     back to pending_approval, which needs a time in the future (409 `reschedule_required`)."""
-    job = _locked_job(session, principal, job_id)
-    if job.state != "paused":
-        raise ApiError(409, "illegal_transition", f"job {job_id} is {job.state}, not paused")
-    if job.approval_required and job.approved_at is None:
-        if job.scheduled_at <= utcnow():
-            raise ApiError(
-                409,
-                "reschedule_required",
-                f"job {job_id} awaits approval and its time has passed; edit scheduled_at first",
-            )
-        return _act(session, job, "pending_approval", principal, "resumed; awaiting approval")
-    return _act(session, job, "scheduled", principal, "resumed by user")
+    return _act(session, job_id, "resume", principal)
 
 
 @router.post("/{job_id}/retry", response_model=JobOut)
@@ -311,11 +329,7 @@ def retry_job(
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """failed → scheduled, with a fresh attempt budget."""
-    job = _locked_job(session, principal, job_id)
-    if job.state != "failed":
-        raise ApiError(409, "illegal_transition", f"job {job_id} is {job.state}, not failed")
-    job.attempts = 0
-    return _act(session, job, "scheduled", principal, "retried by user")
+    return _act(session, job_id, "retry", principal)
 
 
 @router.get(

@@ -12,6 +12,7 @@ from fastapi.responses import FileResponse
 from sqlmodel import Session, select
 
 import media
+from controller import media_access
 from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require, require_agent
 from controller.errors import ApiError, not_found
@@ -44,10 +45,11 @@ def upload_media(
     response: Response,
     session: Session = Depends(get_session, scope="function"),
     settings: Settings = Depends(get_settings),
-    _: Principal = Depends(require("scheduler")),
+    principal: Principal = Depends(require("scheduler")),
 ) -> MediaOut:
     """Upload an image or video (multipart field `file`). Uploading the same bytes twice
-    returns the same id."""
+    returns the same id (200 the second time). A key sees and uses only the media it
+    uploaded and the shared ones (uploaded or shared by ops)."""
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
@@ -70,7 +72,13 @@ def upload_media(
         sha = digest.hexdigest()
         existing = session.exec(select(MediaAsset).where(MediaAsset.sha256 == sha)).first()
         if existing is not None:
-            response.status_code = 200
+            # 200 only for this caller's own repeat: whether another key uploaded the same
+            # bytes is not told (201 either way)
+            if media_access.had_it(session, existing, principal):
+                response.status_code = 200
+            else:
+                media_access.grant(session, existing, principal)
+                session.commit()
             return media_out(existing)
         try:
             info = media.probe(tmp)
@@ -92,7 +100,8 @@ def upload_media(
             bytes=size,
         )
         session.add(asset)
-        session.commit()
+        session.flush()
+        media_access.grant(session, asset, principal)
         return media_out(asset)
     finally:
         tmp.unlink(missing_ok=True)
@@ -102,12 +111,32 @@ def upload_media(
 def get_media(
     media_id: str,
     session: Session = Depends(get_session, scope="function"),
-    _: Principal = Depends(require("scheduler")),
+    principal: Principal = Depends(require("scheduler")),
 ) -> MediaOut:
-    """What was probed at upload: type, format, size, duration."""
-    asset = session.exec(select(MediaAsset).where(MediaAsset.sha256 == media_id)).first()
+    """What was probed at upload: type, format, size, duration (another key's media is
+    404 `media_not_found`)."""
+    return media_out(_visible(session, principal, media_id))
+
+
+def _visible(session: Session, principal: Principal, media_id: str) -> MediaAsset:
+    asset = session.exec(
+        select(MediaAsset).where(MediaAsset.sha256 == media_id, media_access.visible(principal))
+    ).first()
     if asset is None:
         raise not_found("media", media_id)
+    return asset
+
+
+@router.post("/{media_id}/share", response_model=MediaOut)
+def share_media(
+    media_id: str,
+    session: Session = Depends(get_session, scope="function"),
+    principal: Principal = Depends(require("ops")),
+) -> MediaOut:
+    """Ops: let every key use this file."""
+    asset = _visible(session, principal, media_id)
+    media_access.grant(session, asset, None)
+    session.commit()
     return media_out(asset)
 
 

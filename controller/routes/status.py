@@ -3,11 +3,11 @@ counts, never content); put them behind the network policy you use for monitorin
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
 from sqlmodel import Session
 
-from controller import status
+from controller import probes, status
 from controller.config import Settings
 from controller.deps import get_session, get_settings
 from controller.schemas import StatusOut
@@ -16,10 +16,29 @@ router = APIRouter(tags=["status"])
 PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
-@router.get("/healthz")
-def healthz() -> dict[str, str]:
-    """The process is up (no database round trip)."""
-    return {"status": "ok"}
+@router.get("/healthz", responses={503: {"description": "the database is unreachable"}})
+def healthz(request: Request) -> JSONResponse:
+    """The process is up and its database answers (`SELECT 1`): 200 `{"status": "ok"}`, else
+    503 `{"status": "unavailable", "database": "unreachable"}`."""
+    if not probes.database_reachable(request.app.state.engine):
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@router.get("/readyz", responses={503: {"description": "not ready to serve traffic"}})
+def readyz(request: Request) -> JSONResponse:
+    """Ready for traffic: the database answers and its schema is at this version's
+    migration head. 503 with the failing check otherwise."""
+    engine = request.app.state.engine
+    checks = {"database": "ok", "schema": "ok"}
+    if not probes.database_reachable(engine):
+        checks = {"database": "unreachable", "schema": "unknown"}
+    elif not probes.schema_current(engine):
+        checks["schema"] = "behind"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse(
+        {"status": "ready" if ready else "unavailable", **checks}, 200 if ready else 503
+    )
 
 
 @router.get("/v1/status", response_model=StatusOut)

@@ -3,16 +3,20 @@ ops see all."""
 
 from __future__ import annotations
 
+import structlog
 from fastapi import APIRouter, Depends, Query, Response
 from sqlmodel import Session, select
 
-from controller.deps import Principal, get_secrets, get_session, require
-from controller.errors import not_found
+from controller import egress
+from controller.config import Settings
+from controller.deps import Principal, get_secrets, get_session, get_settings, require
+from controller.errors import ApiError, not_found
 from controller.models import Webhook, WebhookDelivery
 from controller.schemas import DeliveryOut, RowId, WebhookIn, WebhookOut
 from controller.security import SecretBox, new_token
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+log = structlog.get_logger()
 
 
 def webhook_out(hook: Webhook, secret: str | None = None) -> WebhookOut:
@@ -38,9 +42,17 @@ def create_webhook(
     body: WebhookIn,
     session: Session = Depends(get_session, scope="function"),
     secrets: SecretBox = Depends(get_secrets),
+    settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require("scheduler")),
 ) -> WebhookOut:
-    """Subscribe a URL to events. The response carries the signing secret, only this once."""
+    """Subscribe a URL to events. The response carries the signing secret, only this once.
+    A URL on a loopback, private, link-local or metadata address is 422
+    `webhook_url_forbidden` unless ops allow its host (`FARM_WEBHOOK_ALLOWED_HOSTS`)."""
+    try:
+        egress.check(body.url, settings)
+    except egress.Forbidden as exc:
+        log.warning("webhook_refused", code=exc.code, by=principal.name)
+        raise ApiError(422, exc.code, str(exc)) from None
     secret = new_token("whsec")
     hook = Webhook(
         url=body.url,

@@ -38,10 +38,11 @@ from emulator.ui import (
     VIEW_GROUP,
     Node,
 )
+from farmcore.vocab import ITEM_RULES, PostKind
 
 GRID = "android.widget.GridView"
 
-MAX_CAROUSEL = 10
+MAX_CAROUSEL = ITEM_RULES[PostKind.CAROUSEL].max_items
 KEYBOARD_TOP = 1480
 
 

@@ -13,8 +13,9 @@ import httpx
 
 from controller.keys import create_api_key
 from controller.runtime import ControllerThread, declare_farm, settings_for
+from controller.timeutil import utcnow
 from device_agent.agent import DeviceAgent
-from device_agent.config import FarmConfig
+from farmcore.farmfile import FarmConfig
 from tests.conftest import jpeg_bytes
 
 
@@ -54,7 +55,7 @@ def absent_phone_is_offline_and_the_farm_serves(
         agent = DeviceAgent(
             farm,
             farm.agents[0],
-            api_key=create_api_key(engine, "agent", "t"),
+            api_key=create_api_key(engine, "agent", "t", agent=farm.agents[0].name),
             work_dir=tmp_path / "agent",
             controller_url=controller.url,
         )
@@ -86,7 +87,7 @@ def absent_phone_is_offline_and_the_farm_serves(
                         "account": account,
                         "kind": "feed",
                         "media": [upload.json()["id"]],
-                        "scheduled_at": "2020-01-01T00:00:00Z",
+                        "scheduled_at": utcnow().isoformat(),
                     },
                 )
                 assert job.status_code == 201, job.text

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from device_agent.config import ConfigError, load
+from farmcore.farmfile import ConfigError, load
 
 ROOT = Path(__file__).resolve().parents[2]
 

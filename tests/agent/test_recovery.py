@@ -8,6 +8,7 @@ from typing import Any
 from device_agent.agent import DeviceAgent
 from device_agent.recovery import RecoveryLadder
 from emulator.phone import SimPhone
+from farmcore.protocol import AgentDeviceCommand
 
 
 class Phone(SimPhone):
@@ -73,8 +74,8 @@ class Client:
         self.reboot = True
         self.reports: list[tuple[str, str, str]] = []
 
-    def commands(self) -> list[dict[str, Any]]:
-        return [{"serial": "rec-1", "mode": "active", "reboot": self.reboot}]
+    def commands(self) -> list[AgentDeviceCommand]:
+        return [AgentDeviceCommand(serial="rec-1", mode="active", reboot=self.reboot)]
 
     def device_report(self, serial: str, event: str, reason: str = "") -> None:
         self.reports.append((serial, event, reason))

@@ -3,7 +3,7 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from controller.app import create_app
 from controller.config import Settings
 from controller.db import migrate
 from controller.keys import create_api_key
+from controller.timeutil import utcnow
 from tests.conftest import (
     PG_ADMIN_URL,
     drop_postgres_database,
@@ -71,16 +72,21 @@ class Api:
 
     client: TestClient
     keys: dict[str, str]
+    # the default scheduled time: due now, the same for every job of a test (idempotency)
+    due_now: str = field(default_factory=lambda: utcnow().isoformat())
 
     def as_(self, role: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.keys[role]}"}
 
-    def upload(self, seed: int = 0, width: int = 1080, height: int = 1080) -> str:
+    def upload(
+        self, seed: int = 0, width: int = 1080, height: int = 1080, role: str = "scheduler"
+    ) -> str:
+        """Upload as `role` (media is scoped to its uploader; ops' uploads are shared)."""
         data = jpeg_bytes(width, height, seed)
         r = self.client.post(
             "/v1/media",
             files={"file": ("a.jpg", data, "image/jpeg")},
-            headers=self.as_("scheduler"),
+            headers=self.as_(role),
         )
         assert r.status_code in (200, 201), r.text
         return r.json()["id"]
@@ -102,10 +108,15 @@ class Api:
         assert r.status_code == 201, r.text
 
     def register_agent(self, name: str = "rack-1", serials: tuple[str, ...] = ("sim-01",)) -> str:
+        # an agent key is bound to one agent name: rack-1 has the fixture's, others get theirs
+        role = "agent" if name == "rack-1" else f"agent:{name}"
+        if role not in self.keys:
+            engine = self.client.app.state.engine  # type: ignore[attr-defined]
+            self.keys[role] = create_api_key(engine, "agent", f"test-{name}", agent=name)
         r = self.client.post(
             "/v1/agents/register",
             json={"name": name, "devices": [{"serial": s} for s in serials]},
-            headers=self.as_("agent"),
+            headers=self.as_(role),
         )
         assert r.status_code == 200, r.text
         return r.json()["token"]
@@ -116,7 +127,7 @@ class Api:
         *,
         account: str = "acme.shop",
         kind: str = "feed",
-        when: str = "2020-01-01T00:00:00+00:00",
+        when: str | None = None,
         key: str | None = None,
         caption: str | None = None,
         role: str = "scheduler",
@@ -133,7 +144,7 @@ class Api:
                 "kind": kind,
                 "media": media,
                 "caption": caption,
-                "scheduled_at": when,
+                "scheduled_at": when or self.due_now,
             },
             headers=headers,
         )
@@ -149,6 +160,7 @@ def settings(migrated_database_url: str, tmp_path) -> Settings:  # type: ignore[
         secret_keys=[Fernet.generate_key().decode()],
         lease_ttl_s=30,
         retry_backoff_s=0,
+        webhook_allowed_hosts=["127.0.0.1"],  # the webhook tests' receivers run on loopback
     )
 
 
@@ -157,9 +169,7 @@ def api(settings: Settings) -> Iterator[Api]:
     app = create_app(settings, run_scheduler=False)
     with TestClient(app) as client:
         engine = app.state.engine
-        keys = {
-            role: create_api_key(engine, role, f"test-{role}")
-            for role in ("ops", "scheduler", "agent")
-        }
+        keys = {role: create_api_key(engine, role, f"test-{role}") for role in ("ops", "scheduler")}
+        keys["agent"] = create_api_key(engine, "agent", "test-agent", agent="rack-1")
         keys["scheduler_b"] = create_api_key(engine, "scheduler", "test-scheduler-b")
         yield Api(client, keys)

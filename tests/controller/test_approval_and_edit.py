@@ -12,7 +12,7 @@ from controller.models import Job
 from controller.timeutil import utcnow
 from tests.controller.conftest import Api
 
-FUTURE = "2099-01-01T09:00:00+00:00"
+FUTURE = "2030-06-01T09:00:00+00:00"
 
 
 def _submit(api: Api, media: list[str], **extra: object) -> dict:
@@ -184,5 +184,5 @@ def test_pause_resume_and_retry_rules(api: Api) -> None:
     assert _post(api, f"{path}/pause")["status"] == 409
     resumed = _post(api, f"{path}/resume")
     assert resumed["state"] == "scheduled"
-    assert resumed["scheduled_at_utc"].startswith("2099-01-01T09:00:00")
+    assert resumed["scheduled_at_utc"].startswith("2030-06-01T09:00:00")
     assert _post(api, "/v1/jobs/999999/approve")["error"]["code"] == "job_not_found"

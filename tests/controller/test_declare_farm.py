@@ -10,7 +10,7 @@ import pytest
 from controller.config import Settings
 from controller.keys import create_api_key
 from controller.runtime import ControllerThread, declare_farm
-from device_agent.config import FarmConfig
+from farmcore.farmfile import FarmConfig
 
 ACCOUNTS = [
     {"username": "paced.shop", "device": "sim-01", "password": "pw-1", "min_gap_minutes": 90},

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from controller.app import create_app
 from controller.config import Settings
 from controller.keys import create_api_key
+from controller.timeutil import utcnow
 from tests.conftest import jpeg_bytes
 
 EXAMPLES = 15
@@ -47,7 +48,10 @@ def farm(
         run_scheduler=False,
     )
     with TestClient(app) as client:
-        keys = {r: create_api_key(app.state.engine, r, f"fuzz-{r}") for r in ("ops", "agent")}
+        keys = {
+            "ops": create_api_key(app.state.engine, "ops", "fuzz-ops"),
+            "agent": create_api_key(app.state.engine, "agent", "fuzz-agent", agent="rack-1"),
+        }
         ops = {"Authorization": f"Bearer {keys['ops']}"}
         client.put("/v1/devices/sim-01", json={"serial": "sim-01"}, headers=ops)
         client.post(
@@ -63,7 +67,7 @@ def farm(
         media = client.post(
             "/v1/media", files={"file": ("a.jpg", jpeg_bytes(), "image/jpeg")}, headers=ops
         ).json()["id"]
-        for when in ("2020-01-01T00:00:00Z", "2099-01-01T00:00:00Z"):
+        for when in (utcnow().isoformat(), "2030-06-01T00:00:00Z"):
             client.post(
                 "/v1/jobs",
                 json={

@@ -23,7 +23,11 @@ def _secrets(engine) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_rotation_with_key_file_needs_no_restart(migrated_database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(data_dir=tmp_path / "var", database_url=migrated_database_url)
+    settings = Settings(
+        data_dir=tmp_path / "var",
+        database_url=migrated_database_url,
+        webhook_allowed_hosts=["127.0.0.1"],  # the subscription below is on loopback
+    )
     app = create_app(settings, run_scheduler=False)
     with TestClient(app) as client:
         engine = app.state.engine

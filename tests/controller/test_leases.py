@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
-from controller import dispatcher
+from controller import leases
 from controller.models import Lease
 from controller.timeutil import utcnow
 from tests.controller.conftest import Api
@@ -22,7 +22,7 @@ def _claim(api: Api, token: str, idle: list[str]) -> list[dict]:
     return r.json()["leases"]
 
 
-def _setup(api: Api, jobs: int = 1, when: str = "2020-01-01T00:00:00+00:00") -> tuple[str, list]:
+def _setup(api: Api, jobs: int = 1, when: str | None = None) -> tuple[str, list]:
     api.device()
     api.account()
     token = api.register_agent()
@@ -37,7 +37,7 @@ def _job(api: Api, job_id: int) -> dict:
 def _sweep(api: Api) -> None:
     app = api.client.app  # type: ignore[attr-defined]
     with Session(app.state.engine) as session:
-        dispatcher.sweep(session, app.state.settings)
+        leases.sweep(session, app.state.settings)
         session.commit()
 
 
@@ -63,7 +63,7 @@ def test_claim_leases_due_job_once_per_device(api: Api) -> None:
 
 
 def test_future_job_is_not_leased(api: Api) -> None:
-    token, _ = _setup(api, when="2099-01-01T00:00:00+00:00")
+    token, _ = _setup(api, when="2030-06-01T00:00:00+00:00")
     assert _claim(api, token, ["sim-01"]) == []
 
 
@@ -267,7 +267,7 @@ def test_pacing_min_gap(api: Api, settings) -> None:  # type: ignore[no-untyped-
 
 
 def test_cancel_and_illegal_transition(api: Api) -> None:
-    _token, ids = _setup(api, when="2099-01-01T00:00:00Z")
+    _token, ids = _setup(api, when="2030-06-01T00:00:00Z")
     r = api.client.post(f"/v1/jobs/{ids[0]}/cancel", headers=api.as_("scheduler"))
     assert r.json()["state"] == "cancelled"
     r = api.client.post(f"/v1/jobs/{ids[0]}/pause", headers=api.as_("scheduler"))
@@ -370,7 +370,7 @@ def test_account_blocks_of_the_real_app_hold_the_account_in_their_state(api: Api
     assert "account_suspended" in account["state_reason"]
     assert _claim(api, token, ["sim-01"]) == []
     api.client.post("/v1/accounts/acme.shop/reauth", json={}, headers=api.as_("ops"))
-    job = api.job([api.upload(seed=9)], when="2020-01-01T00:00:00+00:00", caption="post 9")
+    job = api.job([api.upload(seed=9)], caption="post 9")
     verify = _claim(api, token, ["sim-01"])[0]
     assert verify["purpose"] == "verify" and verify["job_id"] == ids[0]
     r = api.client.post(

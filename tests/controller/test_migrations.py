@@ -52,7 +52,7 @@ def test_upgrade_keeps_rows_written_by_the_first_schema(database_url: str) -> No
             conn.execute(
                 sa.text(
                     "INSERT INTO account (username, password_enc, device_id, timezone, state, "
-                    "state_reason, created_at) VALUES ('a', 'x', 1, 'UTC', 'active', '', "
+                    "state_reason, created_at) VALUES ('A.Shop', 'x', 1, 'UTC', 'active', '', "
                     "'2026-01-01 00:00:00')"
                 )
             )
@@ -70,6 +70,8 @@ def test_upgrade_keeps_rows_written_by_the_first_schema(database_url: str) -> No
             account = conn.execute(
                 sa.text("SELECT approval_required, min_gap_s, daily_cap, owner_key_id FROM account")
             ).one()
+            username = conn.execute(sa.text("SELECT username FROM account")).scalar_one()
+        assert username == "a.shop"  # 0007: usernames are case-insensitive, kept lower case
         assert (bool(job[0]), job[1]) == (False, None)
         assert (bool(account[0]), account[1], account[2], account[3]) == (False, None, None, None)
         downgrade(database_url, "0001")

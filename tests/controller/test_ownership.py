@@ -4,17 +4,17 @@ as if it did not exist; accounts without an owner are shared; ops see and assign
 from __future__ import annotations
 
 from controller.keys import create_api_key
+from controller.timeutil import utcnow
 from tests.controller.conftest import Api
 
 A, B = "scheduler", "scheduler_b"
 
 
 def _register(api: Api, role: str, username: str, serial: str = "sim-01") -> dict:
-    r = api.client.post(
-        "/v1/accounts",
-        json={"username": username, "password": "hunter2-secret", "device": serial},
-        headers=api.as_(role),
-    )
+    body = {"username": username, "password": "hunter2-secret"}
+    if role == "ops":  # ops choose the phone; a scheduler's account is placed by the rule
+        body["device"] = serial
+    r = api.client.post("/v1/accounts", json=body, headers=api.as_(role))
     assert r.status_code == 201, r.text
     return r.json()
 
@@ -46,6 +46,12 @@ def test_scheduler_registers_its_own_account_on_an_existing_device(api: Api) -> 
         json={"username": "c.shop", "password": "pw-123456", "device": "no-such-phone"},
         headers=api.as_(A),
     )
+    assert _error(r)[:2] == (403, "forbidden")  # ops choose phones
+    r = api.client.post(
+        "/v1/accounts",
+        json={"username": "c.shop", "password": "pw-123456", "device": "no-such-phone"},
+        headers=api.as_("ops"),
+    )
     assert _error(r)[:2] == (422, "device_not_found")
     r = api.client.put(
         "/v1/devices/sim-02", json={"serial": "sim-02", "driver": "sim"}, headers=api.as_(A)
@@ -76,7 +82,7 @@ def test_listings_and_reads_show_own_and_shared_accounts_only(api: Api) -> None:
 
 def test_submission_to_another_keys_account_is_account_not_found(api: Api) -> None:
     _farm(api)
-    media = api.upload()
+    media = api.upload(role="ops")  # shared media: both keys use it
     body = {"kind": "feed", "media": [media], "scheduled_at": "2030-01-01T10:00:00Z"}
     hidden = api.client.post("/v1/jobs", json={"account": "a.shop", **body}, headers=api.as_(B))
     absent = api.client.post("/v1/jobs", json={"account": "nobody", **body}, headers=api.as_(B))
@@ -93,7 +99,7 @@ def test_submission_to_another_keys_account_is_account_not_found(api: Api) -> No
 
 def test_jobs_of_another_keys_account_are_job_not_found(api: Api) -> None:
     _farm(api)
-    media = api.upload()
+    media = api.upload(role="ops")  # shared media: both keys use it
     theirs = api.job([media], account="a.shop", role=A, when="2030-01-01T10:00:00Z")["id"]
     mine = api.job([media], account="b.shop", role=B, when="2030-01-01T10:00:00Z")["id"]
     shared = api.job([media], account="shared.shop", role=A, when="2030-01-01T10:00:00Z")["id"]
@@ -214,14 +220,14 @@ def test_webhooks_hear_only_about_accounts_their_key_may_see(api: Api) -> None:
 def test_device_list_hides_the_job_of_another_keys_account(api: Api) -> None:
     _farm(api)
     token = api.register_agent()
-    media = api.upload()
+    media = api.upload(role="ops")  # shared media: both keys use it
     r = api.client.post(
         "/v1/jobs",
         json={
             "account": "a.shop",
             "kind": "feed",
             "media": [media],
-            "scheduled_at": "2020-01-01T00:00:00Z",
+            "scheduled_at": utcnow().isoformat(),
         },
         headers=api.as_(A),
     )

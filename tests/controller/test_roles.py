@@ -18,6 +18,7 @@ PREFLIGHT = {"agent_token", "ops"}
 
 ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
     ("GET", "/v1/status"): PUBLIC,
     ("GET", "/v1/status/page"): PUBLIC,
     ("GET", "/v1/errors"): SCHEDULER,
@@ -34,13 +35,19 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/media"): SCHEDULER,
     ("GET", "/v1/media/{media_id}"): SCHEDULER,
     ("GET", "/v1/media/{media_id}/content"): AGENT_TOKEN,
+    ("POST", "/v1/media/{media_id}/share"): OPS,
     ("PUT", "/v1/devices/{serial}"): OPS,
+    ("POST", "/v1/devices/{serial}/move"): OPS,
+    ("GET", "/v1/keys"): OPS,
+    ("POST", "/v1/keys"): OPS,
+    ("POST", "/v1/keys/{key_id}/revoke"): OPS,
     ("GET", "/v1/devices"): SCHEDULER,
     ("POST", "/v1/accounts"): SCHEDULER,
     ("GET", "/v1/accounts"): SCHEDULER,
     ("GET", "/v1/accounts/{username}"): SCHEDULER,
     ("PATCH", "/v1/accounts/{username}"): SCHEDULER,
     ("POST", "/v1/accounts/{username}/reauth"): OPS,
+    ("DELETE", "/v1/accounts/{username}"): OPS,
     ("POST", "/v1/accounts/{username}/disable"): OPS,
     ("POST", "/v1/accounts/{username}/preflight"): PREFLIGHT,
     ("POST", "/v1/jobs:batch"): SCHEDULER,
@@ -71,6 +78,7 @@ PATH_VALUES = {
     "job_id": "1",
     "token": "1",
     "webhook_id": "1",
+    "key_id": "999999",  # not a real key: revoking one would lock out the callers after it
     "name": "1.png",
 }
 

@@ -13,6 +13,22 @@ def _ago(seconds: int) -> str:
     return (utcnow() - timedelta(seconds=seconds)).isoformat()
 
 
+def _submitted_long_ago(api: Api, *job_ids: int) -> None:
+    """These jobs were submitted well before they fell due (lateness counts from the due time
+    only then)."""
+    from sqlmodel import Session
+
+    from controller.models import Job
+
+    with Session(api.client.app.state.engine) as session:  # type: ignore[attr-defined]
+        for job_id in job_ids:
+            job = session.get(Job, job_id)
+            assert job is not None
+            job.created_at = utcnow() - timedelta(days=1)
+            session.add(job)
+        session.commit()
+
+
 def _run_next(api: Api, token: str, outcome: dict) -> int:
     h = {"Authorization": f"Bearer {token}"}
     (lease,) = api.client.post("/v1/agents/claim", json={"idle": ["sim-01"]}, headers=h).json()[
@@ -42,7 +58,8 @@ def test_status_and_metrics_reflect_outcomes(api: Api) -> None:
     assert _run_next(api, token, {"outcome": "published"}) == early
     assert _run_next(api, token, {"outcome": "failed", "error_code": "media_rejected"}) == story
     api.job([api.upload(seed=4)], when=_ago(5))  # due, waiting for the device
-    api.job([api.upload(seed=5)], when="2099-01-01T00:00:00Z")  # not due: not queue depth
+    _submitted_long_ago(api, late, early)
+    api.job([api.upload(seed=5)], when="2030-06-01T00:00:00Z")  # not due: not queue depth
 
     r = api.client.get("/v1/status")
     assert r.status_code == 200
@@ -72,4 +89,5 @@ def test_status_and_metrics_reflect_outcomes(api: Api) -> None:
     samples = {line.split("{")[0].split()[0] for line in lines if not line.startswith("#")}
     assert samples <= declared
 
-    assert api.client.get("/healthz").json() == {"status": "ok"}
+    assert api.client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+    assert api.client.get("/readyz").json() == {"status": "ready", "database": "ok", "schema": "ok"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, func, select
 
 from controller.models import Job, MediaAsset
+from controller.timeutil import utcnow
 from tests.controller.conftest import Api
 
 
@@ -178,7 +179,7 @@ def test_idempotent_submission(api: Api) -> None:
             "kind": "feed",
             "media": [media],
             "caption": "other",
-            "scheduled_at": "2020-01-01T00:00:00+00:00",
+            "scheduled_at": utcnow().isoformat(),
         },
         headers={**api.as_("scheduler"), "Idempotency-Key": "order-42"},
     )

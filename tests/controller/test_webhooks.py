@@ -172,6 +172,23 @@ def test_account_and_device_events(api: Api, receiver: Receiver, settings) -> No
     assert events["device.offline"]["device"] == "sim-01"
 
 
+def test_a_disabled_account_is_announced_with_what_to_do(api: Api, receiver: Receiver) -> None:
+    _subscribe(api, receiver.url, ["account.needs_auth"], role="ops")
+    _publish_one(
+        api,
+        {
+            "outcome": "failed",
+            "error_code": "account_disabled",
+            "error_message": "We disabled your account",
+        },
+    )
+    assert _deliver(api) == 1
+    (_, body) = receiver.requests[0]
+    data = json.loads(body)["data"]
+    assert data["state"] == "disabled"
+    assert data["reason"].startswith("account_disabled: We disabled your account")
+
+
 def test_subscriptions_are_owned_and_validated(api: Api, receiver: Receiver) -> None:
     hook = _subscribe(api, receiver.url, ["job.unknown"], role="ops")
     r = api.client.get(f"/v1/webhooks/{hook['id']}/deliveries", headers=api.as_("scheduler"))

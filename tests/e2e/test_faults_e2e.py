@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from controller.runtime import LocalFarm
-from device_agent.config import FarmConfig
 from emulator.faults import FaultPlan
+from farmcore.farmfile import FarmConfig
 from tests.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.slow

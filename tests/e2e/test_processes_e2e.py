@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from controller.runtime import declare_farm, free_port
-from device_agent.config import load
 from emulator.client import RemotePhone
+from farmcore.farmfile import load
 from tests.conftest import (
     drop_postgres_database,
     fresh_postgres_database,
@@ -88,9 +88,9 @@ class Farm:
         self.procs: dict[str, subprocess.Popen] = {}
         self.url = f"http://127.0.0.1:{self.controller_port}"
 
-    def key(self, role: str) -> str:
+    def key(self, role: str, *extra: str) -> str:
         out = subprocess.run(
-            [*FARM, "keys", "create", "--role", role],
+            [*FARM, "keys", "create", "--role", role, *extra],
             env=self.env,
             capture_output=True,
             text=True,
@@ -129,7 +129,7 @@ def farm(tmp_path: Path) -> Iterator[Farm]:
     try:
         f.start("phones", "emulator", "serve", "--port", str(f.phone_port))
         _wait_http(f"http://127.0.0.1:{f.phone_port}/phones")
-        f.agent_key = f.key("agent")  # type: ignore[attr-defined]
+        f.agent_key = f.key("agent", "--agent", "rack-p")  # type: ignore[attr-defined]
         f.scheduler_key = f.key("scheduler")  # type: ignore[attr-defined]
         ops_key = f.key("ops")
         f.start("controller", "controller")

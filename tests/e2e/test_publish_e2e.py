@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from controller.runtime import LocalFarm
-from device_agent.config import AccountConfig, FarmConfig
+from farmcore.farmfile import AccountConfig, FarmConfig
 from tests.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.slow

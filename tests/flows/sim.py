@@ -47,10 +47,12 @@ def new_phone(
     start_app: bool = True,
     serial: str = "sim-flows",
     speed: float = SPEED,
+    layout: str = "2025",
 ) -> SimPhone:
     phone = SimPhone(
         serial,
         locale=locale,
+        layout=layout,
         seed=7,
         speed=speed,
         faults=faults,

@@ -69,11 +69,12 @@ def phone_for(
     *,
     others: tuple[str, ...] = (),
     faults: FaultPlan | None = None,
+    layout: str = "2025",
     **account: object,
 ) -> SimPhone:
     accounts = [SimAccount(u) for u in others]
     accounts.append(SimAccount(USER, password=SECRET, logged_in=False, **account))  # type: ignore[arg-type]
-    return new_phone(locale, faults, accounts=accounts)
+    return new_phone(locale, faults, accounts=accounts, layout=layout)
 
 
 def run(driver, username: str = USER, password: str = SECRET, **kw):
@@ -106,9 +107,10 @@ def active(phone: SimPhone) -> str | None:
 
 
 # -- success ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("layout", ["2025", "legacy"])  # the Bloks form, the id-based one
 @pytest.mark.parametrize("locale", LOCALES)
-def test_login_from_the_logged_out_app(locale: str) -> None:
-    phone = phone_for(locale)
+def test_login_from_the_logged_out_app(locale: str, layout: str) -> None:
+    phone = phone_for(locale, layout=layout)
     driver = Recording(phone)
     stats = run(driver)
     assert active(phone) == USER

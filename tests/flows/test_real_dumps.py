@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
+from farmcore.codes import account_state_for
 from flows.account import EnsureAccount, done_signals, failed_rows, uploads_running
 from flows.engine import Engine, Outcome, Screen
-from flows.errors import ERROR_KINDS, FlowError, held_state
+from flows.errors import ERROR_KINDS, FlowError
 from flows.hierarchy import parse
 from flows.login import login
 from flows.publish import AwaitUpload, Compose, share_to_story_toggle
@@ -242,7 +243,7 @@ def test_blocks_hold_the_account_with_their_own_code(
     assert caught.value.code == code
     assert words in caught.value.message
     assert ERROR_KINDS[code].account_level
-    assert held_state(code) == state
+    assert account_state_for(code) == state
     assert taps(driver) == []  # nothing on a block page is ever tapped
 
 

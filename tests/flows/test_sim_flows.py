@@ -17,10 +17,12 @@ def run_publish(phone, job, **kw):
     )
 
 
+@pytest.mark.parametrize("layout", ["2025", "legacy"])
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("flow", sorted(KINDS))
-def test_publish_once(flow: str, locale: str) -> None:
-    phone = new_phone(locale)
+def test_publish_once(flow: str, locale: str, layout: str) -> None:
+    """Both the 2025-26 app and the pre-2025 one (Create tab, id-based login, old ids)."""
+    phone = new_phone(locale, layout=layout)
     kind, types = KINDS[flow]
     job = stage(phone, kind, types)
     stats = run_publish(phone, job)

@@ -93,7 +93,9 @@ def test_leftover_dialog_is_dismissed_once_and_the_next_job_publishes_once(
     assert job.ponr_calls == [1]
     new_posts = phone.published()[before:]
     assert [(p.username, p.media_sha256) for p in new_posts] == [(second_user, job.sha256)]
-    assert phone.current_screen() == "home"
+    # home after the app's "Posted!"; the profile when a slow machine missed that row and the
+    # flow found the post on the profile instead
+    assert phone.current_screen() in ("home", "profile")
 
 
 def test_a_block_after_the_own_share_is_the_jobs_action_blocked() -> None:

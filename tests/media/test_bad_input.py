@@ -224,3 +224,38 @@ def test_a_timed_out_encode_leaves_the_old_output_untouched(
     assert err.value.code == "processing_timeout"
     assert out.read_bytes() == b"previous good output"
     assert not list(tmp_path.glob("*.part"))
+
+
+def png16_rgba(path: Path, width: int, height: int) -> Path:
+    """A real 16-bit RGBA PNG (8 bytes a pixel in the file; 4 once Pillow decodes it)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    comp = zlib.compressobj(1)
+    row = b"\x00" + bytes(range(256)) * (width * 8 // 256) + b"\x00" * (width * 8 % 256)
+    idat = b"".join(comp.compress(row) for _ in range(height)) + comp.flush()
+    header = struct.pack(">IIBBBBB", width, height, 16, 6, 0, 0, 0)
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def test_decoded_size_is_capped(tmp_path: Path) -> None:
+    """A 100 MP 16-bit RGBA PNG took ~1.2 GB of agent memory to prepare: an image whose
+    decoded pixels would exceed IMAGE_MAX_DECODED_BYTES is refused before decoding."""
+    big = png16_rgba(tmp_path / "deep.png", 6000, 6000)  # 36 MP × 4 B = 137 MiB decoded
+    assert profiles.IMAGE_MAX_PIXELS >= 6000 * 6000  # under the pixel cap: the bytes decide
+    with pytest.raises(MediaError) as err:
+        probe(big)
+    assert err.value.code == "image_too_large_pixels" and "MiB" in err.value.message
+    with pytest.raises(MediaError):
+        prepare(big, "feed", out=tmp_path / "x.jpg")
+    # a JPEG of the same size is decoded scaled down (draft): it is accepted
+    photo = make_sample_image(tmp_path / "photo.jpg", 6000, 6000, seed=3)
+    assert probe(photo).width == 6000
+    # and an ordinary deep PNG still works
+    small = png16_rgba(tmp_path / "small.png", 1200, 1200)
+    assert prepare(small, "feed", out=tmp_path / "ok.jpg").info.format == "jpeg"
