@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
@@ -17,16 +19,28 @@ from controller.security import SecretBox, hash_token
 bearer = HTTPBearer(auto_error=False, description="API key, or an agent's token")
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request, committed before the response is sent: every route declares
-    it with `scope="function"`, so a client that acts on a 2xx always finds its write."""
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
+    it with `scope="function"`, so a client that acts on a 2xx always finds its write.
+
+    No starvation: FastAPI runs each sync dependency, the endpoint and this commit as separate
+    thread-pool calls, so a request holding a connection may wait for a thread. A request
+    first takes one of `Settings.db_slots` slots (on the event loop, holding nothing); the
+    pool has more connections than slots and the thread pool more threads, so a request that
+    holds a connection never waits for one, and one waiting for a thread holds no thread."""
+    async with request.app.state.db_slots:
+        session = Session(request.app.state.engine, expire_on_commit=False)
         try:
             yield session
-            session.commit()
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(session.commit)
         except BaseException:
-            session.rollback()
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(session.rollback)
             raise
+        finally:
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(session.close)
 
 
 def get_settings(request: Request) -> Settings:
@@ -49,6 +63,11 @@ class Principal:
     @property
     def actor(self) -> str:
         return f"{self.role}:{self.name}"
+
+
+def principal_for(credentials: HTTPAuthorizationCredentials | None, session: Session) -> Principal:
+    """Who the bearer token belongs to (401 if nobody), for routes that open their own session."""
+    return _principal(credentials, session)
 
 
 def _principal(credentials: HTTPAuthorizationCredentials | None, session: Session) -> Principal:

@@ -4,22 +4,28 @@ The routes translate HTTP to calls of `controller.leases`, which owns what a lea
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
+import sqlalchemy as sa
 import structlog
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlmodel import Session, select
 
+from controller import dispatcher, leases
 from controller import health as health_mod
-from controller import leases
 from controller.config import Settings
 from controller.deps import (
     Principal,
-    get_secrets,
+    bearer,
     get_session,
     get_settings,
+    principal_for,
     require,
     require_agent,
 )
-from controller.dispatcher import dispatch
 from controller.errors import ApiError
 from controller.models import Agent, Device
 from controller.schemas import (
@@ -34,8 +40,9 @@ from controller.schemas import (
     LeaseEventIn,
     RowId,
 )
-from controller.security import SecretBox, hash_token, new_token
-from controller.timeutil import utcnow
+from controller.security import hash_token, new_token
+from controller.timeutil import UTCDateTime, utcnow
+from farmcore.protocol import LeaseOut
 from farmcore.vocab import DeviceStatus
 
 router = APIRouter(prefix="/v1", tags=["agent protocol"])
@@ -51,6 +58,7 @@ def register_agent(
 ) -> AgentRegisterOut:
     """An agent (with an `agent` API key) announces itself and its devices; it gets a fresh
     bearer token, which replaces any earlier one of the same name."""
+    _check_count(settings, len(body.devices))
     token = new_token("fa")
     agent = session.exec(select(Agent).where(Agent.name == body.name)).first()
     if agent is None:
@@ -74,13 +82,39 @@ def register_agent(
     return AgentRegisterOut(agent_id=agent.id or 0, token=token, lease_ttl_s=settings.lease_ttl_s)
 
 
-def _own_devices(session: Session, agent_id: int, serials: list[str]) -> dict[str, Device]:
-    devices = session.exec(select(Device).where(Device.agent_id == agent_id)).all()
-    mine = {d.serial: d for d in devices}
+def _check_count(settings: Settings, count: int) -> None:
+    if count > settings.max_phones_per_agent:
+        raise ApiError(
+            422,
+            "too_many_devices",
+            f"{count} phones in one request; this controller takes at most "
+            f"{settings.max_phones_per_agent} per agent (FARM_MAX_PHONES_PER_AGENT)",
+        )
+
+
+def _own_devices(session: Session, agent_id: int, serials: list[str]) -> dict[str, sa.Row]:
+    """(id, serial, status) of the listed devices, which must be this agent's (one query)."""
+    if not serials:
+        return {}
+    rows = session.execute(
+        select(Device.id, Device.serial, Device.status).where(
+            Device.agent_id == agent_id,
+            Device.serial.in_(serials),  # type: ignore[attr-defined]
+        )
+    ).all()
+    mine = {r.serial: r for r in rows}
     unknown = [s for s in serials if s not in mine]
     if unknown:
         raise ApiError(422, "device_not_registered", f"devices not registered: {unknown}")
     return mine
+
+
+HEALTH_UPDATE = """
+UPDATE device SET status = v.column2, battery = v.column3, temperature_c = v.column4,
+       app_version = v.column5, last_seen_at = :now
+FROM (VALUES {rows}) AS v
+WHERE device.serial = v.column1 AND device.agent_id = :agent
+"""
 
 
 @router.post("/agents/heartbeat", response_model=HeartbeatOut)
@@ -90,51 +124,106 @@ def heartbeat(
     settings: Settings = Depends(get_settings),
     principal: Principal = Depends(require_agent),
 ) -> HeartbeatOut:
-    """Report device health; extends every active lease of this agent."""
+    """Report the health of all the agent's phones; extends every active lease of this agent.
+    The leases are extended first, then every phone is written by one UPDATE (lease rows
+    before device rows, the order a completion takes too)."""
     agent_id = principal.agent_id or 0
+    _check_count(settings, len(body.devices))
     now = utcnow()
-    mine = _own_devices(session, agent_id, [d.serial for d in body.devices])
-    for health in body.devices:
-        device = mine[health.serial]
-        health_mod.set_status(session, device, health.status, "reported by the agent")
-        device.battery = health.battery
-        device.temperature_c = health.temperature_c
-        device.app_version = health.app_version
-        device.last_seen_at = now
-        session.add(device)
-    agent = session.get(Agent, agent_id)
-    if agent is not None:
-        agent.last_seen_at = now
-        session.add(agent)
-    return HeartbeatOut(
-        leases_extended=leases.extend(session, agent_id, settings.lease_ttl_s),
-        lease_ttl_s=settings.lease_ttl_s,
-    )
+    extended = leases.extend(session, agent_id, settings.lease_ttl_s)
+    reports = {h.serial: h for h in body.devices}  # the last report of a serial wins
+    mine = _own_devices(session, agent_id, list(reports))
+    for serial, health in reports.items():
+        if health.status == DeviceStatus.OFFLINE and mine[serial].status != DeviceStatus.OFFLINE:
+            device = session.get(Device, mine[serial].id)
+            if device is not None:  # announced as device.offline
+                health_mod.set_status(session, device, health.status, "reported by the agent")
+    session.flush()
+    if reports:
+        params: dict[str, object] = {"agent": agent_id}
+        values = []
+        for n, h in enumerate(reports.values()):
+            values.append(
+                f"(CAST(:s{n} AS VARCHAR), CAST(:st{n} AS VARCHAR), CAST(:b{n} AS INTEGER), "
+                f"CAST(:t{n} AS FLOAT), CAST(:v{n} AS VARCHAR))"
+            )
+            params |= {
+                f"s{n}": h.serial,
+                f"st{n}": h.status,
+                f"b{n}": h.battery,
+                f"t{n}": h.temperature_c,
+                f"v{n}": h.app_version,
+            }
+        statement = sa.text(HEALTH_UPDATE.format(rows=", ".join(values))).bindparams(
+            sa.bindparam("now", now, type_=UTCDateTime())
+        )
+        session.execute(statement, params)
+    session.execute(sa.update(Agent).where(Agent.id == agent_id).values(last_seen_at=now))  # type: ignore[arg-type]
+    return HeartbeatOut(leases_extended=extended, lease_ttl_s=settings.lease_ttl_s)
+
+
+def _claim_tx(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    idle: list[str],
+    media_url: Callable[[str], str],
+) -> tuple[int, list[LeaseOut]]:
+    """One claim transaction: authenticate, run a dispatch pass over the listed idle phones,
+    hand over every lease of the agent not yet delivered."""
+    app = request.app
+    settings: Settings = app.state.settings
+    with Session(app.state.engine, expire_on_commit=False) as session:
+        principal = principal_for(credentials, session)
+        if principal.agent_id is None:
+            raise ApiError(403, "forbidden", "this route takes an agent token")
+        _check_count(settings, len(idle))
+        mine = _own_devices(session, principal.agent_id, idle)
+        if mine:
+            dispatcher.run_pass(session, settings, sorted(r.id for r in mine.values()))
+        out = leases.deliver(session, principal.agent_id, app.state.secrets, media_url)
+        session.commit()
+        return principal.agent_id, out
 
 
 @router.post("/agents/claim", response_model=ClaimOut)
-def claim(
+async def claim(
     body: ClaimIn,
     request: Request,
-    session: Session = Depends(get_session, scope="function"),
-    settings: Settings = Depends(get_settings),
-    secrets: SecretBox = Depends(get_secrets),
-    principal: Principal = Depends(require_agent),
+    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
 ) -> ClaimOut:
-    """Lease due jobs to the listed idle devices and return every lease not yet handed over."""
-    agent_id = principal.agent_id or 0
-    mine = _own_devices(session, agent_id, body.idle)
-    now = utcnow()
-    idle = [mine[s] for s in body.idle]
-    for device in idle:
-        device.status = DeviceStatus.IDLE
-        device.last_seen_at = now
-    dispatch(session, settings, idle)
+    """Lease due jobs to the listed idle devices and return every lease not yet handed over.
+    With `wait_s`, an empty answer waits on the server (holding no database connection and no
+    thread) until a lease is opened for one of the agent's phones, by this replica or another
+    (PostgreSQL NOTIFY), or the time is up."""
+    app = request.app
+    settings: Settings = app.state.settings
+    wakeups = app.state.wakeups
+    wait = min(body.wait_s, settings.claim_wait_max_s)
+    deadline = time.monotonic() + wait
+    hints: dict[str, int] = app.state.__dict__.setdefault("claim_hints", {})
+    hint_key = hash_token(credentials.credentials) if credentials else ""
 
     def media_url(sha256: str) -> str:
         return str(request.url_for("download_media", media_id=sha256))
 
-    return ClaimOut(leases=leases.deliver(session, agent_id, secrets, media_url))
+    idle = list(dict.fromkeys(body.idle))
+    while True:
+        # read before the transaction, so a lease opened during it is not a lost wakeup
+        hint = hints.get(hint_key)
+        since = wakeups.generation(hint) if hint is not None else None
+        async with app.state.db_slots:
+            agent_id, out = await run_in_threadpool(
+                _claim_tx, request, credentials, idle, media_url
+            )
+        hints[hint_key] = agent_id
+        remaining = deadline - time.monotonic()
+        if out or remaining <= 0 or app.state.stopping.is_set():
+            return ClaimOut(leases=out)
+        if since is None or hint != agent_id:
+            continue  # first claim of this token: take a generation, look once more
+        await wakeups.wait(agent_id, since, remaining)
+        if app.state.stopping.is_set():
+            return ClaimOut(leases=[])
 
 
 @router.post("/leases/{token}/events", status_code=204)
