@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 import anyio
 import anyio.to_thread
 import structlog
+import uvicorn
 from apscheduler.schedulers.background import BackgroundScheduler
 from fastapi import FastAPI
 from sqlmodel import Session
@@ -58,6 +59,20 @@ def run_tick(app: FastAPI, name: str) -> None:
             TICKS[name](session, app)
     except Exception:
         log.exception("background_job_failed", job=name)
+
+
+class StoppingServer(uvicorn.Server):
+    """uvicorn that, on SIGTERM/SIGINT, also answers the long-poll claims at once: the server
+    waits for open requests before it stops, and a waiting claim would hold it up to its
+    timeout (the graceful-shutdown timeout cancels whatever still runs after it)."""
+
+    def handle_exit(self, sig: int, frame: object) -> None:
+        app = self.config.app
+        state = getattr(app, "state", None)
+        if state is not None and hasattr(state, "stopping"):
+            state.stopping.set()
+            state.wakeups.wake_all()
+        super().handle_exit(sig, frame)  # type: ignore[arg-type]
 
 
 class RequestContext:

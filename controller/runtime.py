@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import uvicorn
 from sqlmodel import Session, select
 
-from controller.app import create_app
+from controller.app import StoppingServer, create_app
 from controller.config import Settings
 from controller.keys import create_api_key
 from controller.models import ApiKey
@@ -55,7 +55,7 @@ class ControllerThread:
         config = uvicorn.Config(
             self.app, host=host, port=self.port, log_level="warning", lifespan="on"
         )
-        self.server = uvicorn.Server(config)
+        self.server = StoppingServer(config)
         self.thread = threading.Thread(target=self.server.run, name="controller", daemon=True)
 
     @property
@@ -76,6 +76,8 @@ class ControllerThread:
             time.sleep(0.05)
 
     def stop(self) -> None:
+        self.app.state.stopping.set()
+        self.app.state.wakeups.wake_all()
         self.server.should_exit = True
         self.thread.join(timeout=15)
 
