@@ -204,9 +204,8 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
         farm_bin = str(Path(sys.executable).parent / "farm")
         for port in ports:
             cmd = [farm_bin, "controller", "-c", str(tmp / "farm.yaml"), "--port", str(port)]
-            procs.append(
-                subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            )
+            log_file = (tmp / f"controller-{port}.log").open("w")
+            procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log_file))
         urls = [f"http://127.0.0.1:{p}" for p in ports]
         for u in urls:
             deadline = time.monotonic() + 60
@@ -291,6 +290,7 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
             "errors_5xx": sum(n for s, n in rec.statuses.items() if s.startswith("5")),
             "double_leases": sum(1 for n in per_job.values() if n > 1),
             "peak_rss_mb": [round(s[1] / 2**20, 1) for s in stats],
+            "controller_errors": _log_errors(tmp),
             "mean_lag_s": round(statistics.fmean(lag), 3) if lag else None,
         }
     finally:
@@ -310,6 +310,25 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
             with admin.connect() as conn:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def _log_errors(folder: Path) -> dict[str, int]:
+    """Error lines of the controllers' logs by event (the first of each kept in errors.txt)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for path in folder.glob("controller-*.log"):
+        for line in path.read_text(errors="replace").splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("level") in ("error", "critical"):
+                event = str(entry.get("event"))
+                counts[event] += 1
+                first.setdefault(event, line)
+    if first:
+        Path("scale-errors.txt").write_text("\n".join(first.values()) + "\n")
+    return dict(counts)
 
 
 def plot(results: list[dict], path: Path) -> None:

@@ -74,13 +74,45 @@ def _principal(credentials: HTTPAuthorizationCredentials | None, session: Sessio
     if credentials is None:
         raise ApiError(401, "unauthorized", "missing bearer token")
     digest = hash_token(credentials.credentials)
+    # an agent's token (`fa_…`, the bulk of the traffic) is looked up among agents first
+    agent_first = credentials.credentials.startswith("fa_")
+    if agent_first and (principal := _agent_principal(session, digest)) is not None:
+        return principal
     key = session.exec(select(ApiKey).where(ApiKey.key_hash == digest)).first()
     if key is not None and key.revoked_at is None:
         return Principal(role=key.role, name=key.name, api_key_id=key.id)
-    agent = session.exec(select(Agent).where(Agent.token_hash == digest)).first()
-    if agent is not None:
-        return Principal(role="agent_session", name=agent.name, agent_id=agent.id)
+    if not agent_first and (principal := _agent_principal(session, digest)) is not None:
+        return principal
     raise ApiError(401, "unauthorized", "unknown or revoked token")
+
+
+def _agent_principal(session: Session, digest: str) -> Principal | None:
+    agent = session.exec(select(Agent).where(Agent.token_hash == digest)).first()
+    if agent is None:
+        return None
+    return Principal(role="agent_session", name=agent.name, agent_id=agent.id)
+
+
+async def agent_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+) -> Principal:
+    """The hot agent routes' caller (an agent's own token), checked in one short transaction of
+    its own before the body is looked at, like `require_agent`; the route then opens its one
+    session where it uses it (`routes.agents.agent_call`), so the request makes two thread-pool
+    calls instead of one per dependency plus the endpoint plus the commit."""
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "missing bearer token")
+    app = request.app
+
+    def check() -> Principal:
+        with Session(app.state.engine) as session:
+            return _principal(credentials, session)
+
+    async with app.state.db_slots:
+        principal = await run_in_threadpool(check)
+    if principal.agent_id is None:
+        raise ApiError(403, "forbidden", "this route takes an agent token")
+    return principal
 
 
 def require(*roles: str) -> Callable[..., Principal]:

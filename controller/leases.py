@@ -128,12 +128,29 @@ def deliver(
             Lease.delivered_at.is_(None),  # type: ignore[union-attr]
         )
     ).all()
+    _preload(session, pending)
     out = []
     for lease in pending:
         lease.delivered_at = now
         session.add(lease)
         out.append(_body(session, lease, secrets, media_url))
     return out
+
+
+def _preload(session: Session, pending: list[Lease]) -> None:
+    """Read the jobs, accounts and devices of many leases in three queries; the bodies then
+    find them in the session instead of reading one row at a time."""
+    if len(pending) < 2:
+        return
+    job_ids = [lease.job_id for lease in pending if lease.job_id is not None]
+    jobs = session.exec(select(Job).where(Job.id.in_(job_ids))).all() if job_ids else []  # type: ignore[union-attr]
+    account_ids = {j.account_id for j in jobs} | {
+        lease.account_id for lease in pending if lease.account_id is not None
+    }
+    if account_ids:
+        session.exec(select(Account).where(Account.id.in_(account_ids))).all()  # type: ignore[union-attr]
+    device_ids = {lease.device_id for lease in pending}
+    session.exec(select(Device).where(Device.id.in_(device_ids))).all()  # type: ignore[union-attr]
 
 
 def _body(
@@ -327,6 +344,9 @@ def _close(session: Session, lease: Lease, state: LeaseState) -> None:
 def _device_free(session: Session, lease: Lease) -> None:
     """A completed lease leaves its phone idle (the agent queues the next lease behind anything
     the phone still finishes); one row, written after the lease row like a heartbeat does."""
+    device = session.get(Device, lease.device_id)  # read already, to name it in the logs
+    if device is None or device.status != DeviceStatus.BUSY:
+        return  # nothing to write: no wait on a row a dispatch pass holds
     session.execute(
         sa.update(Device)
         .where(Device.id == lease.device_id, Device.status == DeviceStatus.BUSY)  # type: ignore[arg-type]

@@ -212,7 +212,7 @@ class DispatchLoop(threading.Thread):
     """The dispatcher's pass in the background: when woken (a job scheduled, a lease ended, a
     NOTIFY from another replica), when the next job falls due, and every `interval` at least."""
 
-    MIN_GAP_S = 0.02  # passes woken in a burst are coalesced
+    MIN_GAP_S = 0.05  # passes woken in a burst are coalesced
 
     def __init__(self, engine: sa.Engine, settings: object, wakeups: Wakeups) -> None:
         super().__init__(name="dispatcher", daemon=True)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import structlog
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.security import HTTPAuthorizationCredentials
 from sqlmodel import Session, select
 
 from controller import dispatcher, leases
@@ -19,12 +19,10 @@ from controller import health as health_mod
 from controller.config import Settings
 from controller.deps import (
     Principal,
-    bearer,
+    agent_principal,
     get_session,
     get_settings,
-    principal_for,
     require,
-    require_agent,
 )
 from controller.errors import ApiError
 from controller.models import Agent, Device
@@ -46,6 +44,7 @@ from farmcore.protocol import LeaseOut
 from farmcore.vocab import DeviceStatus
 
 router = APIRouter(prefix="/v1", tags=["agent protocol"])
+T = TypeVar("T")
 log = structlog.get_logger()
 
 
@@ -80,6 +79,22 @@ def register_agent(
         session.add(device)
     leases.end_agent_leases(session, agent.id or 0, actor=f"agent:{agent.name}")
     return AgentRegisterOut(agent_id=agent.id or 0, token=token, lease_ttl_s=settings.lease_ttl_s)
+
+
+async def agent_call(request: Request, principal: Principal, fn: Callable[..., T], *args: Any) -> T:
+    """The hot agent routes' work in one thread-pool call, inside one of the database slots:
+    `fn(session, settings, principal, *args)`, then the commit. (As sync dependencies and
+    endpoint, each would cost a thread hop, and the commit another.)"""
+    app = request.app
+
+    def transaction() -> T:
+        with Session(app.state.engine, expire_on_commit=False) as session:
+            result = fn(session, app.state.settings, principal, *args)
+            session.commit()
+            return result
+
+    async with app.state.db_slots:
+        return await run_in_threadpool(transaction)
 
 
 def _check_count(settings: Settings, count: int) -> None:
@@ -118,15 +133,20 @@ WHERE device.serial = v.column1 AND device.agent_id = :agent
 
 
 @router.post("/agents/heartbeat", response_model=HeartbeatOut)
-def heartbeat(
+async def heartbeat(
     body: HeartbeatIn,
-    session: Session = Depends(get_session, scope="function"),
-    settings: Settings = Depends(get_settings),
-    principal: Principal = Depends(require_agent),
+    request: Request,
+    principal: Principal = Depends(agent_principal),
 ) -> HeartbeatOut:
     """Report the health of all the agent's phones; extends every active lease of this agent.
     The leases are extended first, then every phone is written by one UPDATE (lease rows
     before device rows, the order a completion takes too)."""
+    return await agent_call(request, principal, _heartbeat, body)
+
+
+def _heartbeat(
+    session: Session, settings: Settings, principal: Principal, body: HeartbeatIn
+) -> HeartbeatOut:
     agent_id = principal.agent_id or 0
     _check_count(settings, len(body.devices))
     now = utcnow()
@@ -164,32 +184,31 @@ def heartbeat(
 
 def _claim_tx(
     request: Request,
-    credentials: HTTPAuthorizationCredentials | None,
+    principal: Principal,
     idle: list[str],
     media_url: Callable[[str], str],
-) -> tuple[int, list[LeaseOut]]:
+    dispatch: bool = True,
+) -> list[LeaseOut]:
     """One claim transaction: authenticate, run a dispatch pass over the listed idle phones,
     hand over every lease of the agent not yet delivered."""
     app = request.app
     settings: Settings = app.state.settings
+    assert principal.agent_id is not None
     with Session(app.state.engine, expire_on_commit=False) as session:
-        principal = principal_for(credentials, session)
-        if principal.agent_id is None:
-            raise ApiError(403, "forbidden", "this route takes an agent token")
         _check_count(settings, len(idle))
         mine = _own_devices(session, principal.agent_id, idle)
-        if mine:
+        if mine and dispatch:
             dispatcher.run_pass(session, settings, sorted(r.id for r in mine.values()))
         out = leases.deliver(session, principal.agent_id, app.state.secrets, media_url)
         session.commit()
-        return principal.agent_id, out
+        return out
 
 
 @router.post("/agents/claim", response_model=ClaimOut)
 async def claim(
     body: ClaimIn,
     request: Request,
-    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
+    principal: Principal = Depends(agent_principal),
 ) -> ClaimOut:
     """Lease due jobs to the listed idle devices and return every lease not yet handed over.
     With `wait_s`, an empty answer waits on the server (holding no database connection and no
@@ -200,63 +219,64 @@ async def claim(
     wakeups = app.state.wakeups
     wait = min(body.wait_s, settings.claim_wait_max_s)
     deadline = time.monotonic() + wait
-    hints: dict[str, int] = app.state.__dict__.setdefault("claim_hints", {})
-    hint_key = hash_token(credentials.credentials) if credentials else ""
+    agent_id = principal.agent_id or 0
 
     def media_url(sha256: str) -> str:
         return str(request.url_for("download_media", media_id=sha256))
 
     idle = list(dict.fromkeys(body.idle))
+    first = True  # the claim's own pass runs once; later leases come from the dispatch loop
     while True:
         # read before the transaction, so a lease opened during it is not a lost wakeup
-        hint = hints.get(hint_key)
-        since = wakeups.generation(hint) if hint is not None else None
+        since = wakeups.generation(agent_id)
         async with app.state.db_slots:
-            agent_id, out = await run_in_threadpool(
-                _claim_tx, request, credentials, idle, media_url
-            )
-        hints[hint_key] = agent_id
+            out = await run_in_threadpool(_claim_tx, request, principal, idle, media_url, first)
+        first = False
         remaining = deadline - time.monotonic()
         if out or remaining <= 0 or app.state.stopping.is_set():
             return ClaimOut(leases=out)
-        if since is None or hint != agent_id:
-            continue  # first claim of this token: take a generation, look once more
         await wakeups.wait(agent_id, since, remaining)
         if app.state.stopping.is_set():
             return ClaimOut(leases=[])
 
 
 @router.post("/leases/{token}/events", status_code=204)
-def lease_event(
+async def lease_event(
     token: RowId,
     body: LeaseEventIn,
-    session: Session = Depends(get_session, scope="function"),
-    settings: Settings = Depends(get_settings),
-    principal: Principal = Depends(require_agent),
+    request: Request,
+    principal: Principal = Depends(agent_principal),
 ) -> None:
     """Progress from the agent. `point_of_no_return` must be acknowledged before the final tap."""
-    leases.report(
-        session,
-        settings,
-        token,
-        principal.agent_id,
-        principal.actor,
-        body.type,
-        body.message,
-        body.data,
-    )
+
+    def run(session: Session, settings: Settings, principal: Principal) -> None:
+        leases.report(
+            session,
+            settings,
+            token,
+            principal.agent_id,
+            principal.actor,
+            body.type,
+            body.message,
+            body.data,
+        )
+
+    await agent_call(request, principal, run)
 
 
 @router.post("/leases/{token}/complete", response_model=CompleteOut)
-def complete(
+async def complete(
     token: RowId,
     body: CompleteIn,
-    session: Session = Depends(get_session, scope="function"),
-    settings: Settings = Depends(get_settings),
-    principal: Principal = Depends(require_agent),
+    request: Request,
+    principal: Principal = Depends(agent_principal),
 ) -> CompleteOut:
     """The outcome of a lease. A stale lease (expired, superseded) gets 409 and changes nothing."""
-    job_id, state = leases.complete(
-        session, settings, token, principal.agent_id, principal.actor, body
-    )
-    return CompleteOut(job_id=job_id, state=state)
+
+    def run(session: Session, settings: Settings, principal: Principal) -> CompleteOut:
+        job_id, state = leases.complete(
+            session, settings, token, principal.agent_id, principal.actor, body
+        )
+        return CompleteOut(job_id=job_id, state=state)
+
+    return await agent_call(request, principal, run)
