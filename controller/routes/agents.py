@@ -88,13 +88,29 @@ async def agent_call(request: Request, principal: Principal, fn: Callable[..., T
     app = request.app
 
     def transaction() -> T:
-        with Session(app.state.engine, expire_on_commit=False) as session:
-            result = fn(session, app.state.settings, principal, *args)
-            session.commit()
-            return result
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                with Session(app.state.engine, expire_on_commit=False) as session:
+                    result = fn(session, app.state.settings, principal, *args)
+                    session.commit()
+                    return result
+            except sa.exc.OperationalError as exc:
+                # PostgreSQL broke a lock cycle by aborting this transaction (a heartbeat's
+                # rows against a dispatch pass's): nothing was written, so run it again
+                if not _is_deadlock(exc) or attempt == DEADLOCK_RETRIES:
+                    raise
+                log.warning("deadlock_retried", attempt=attempt + 1)
+        raise AssertionError("unreachable")
 
     async with app.state.db_slots:
         return await run_in_threadpool(transaction)
+
+
+DEADLOCK_RETRIES = 3
+
+
+def _is_deadlock(exc: sa.exc.OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in ("40P01", "40001")
 
 
 def _check_count(settings: Settings, count: int) -> None:
