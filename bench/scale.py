@@ -345,7 +345,7 @@ def plot(results: list[dict], path: Path) -> None:
         ax1.plot(x, [r["dispatch_lag_s"]["p99"] for r in rs], "o-", label=f"p99, {label}")
         ax1.plot(x, [r["dispatch_lag_s"]["p50"] for r in rs], "s--", label=f"p50, {label}")
         ax2.plot(x, [r["controller_cpu_ms_per_job"] for r in rs], "o-", label=label)
-    ax1.set(xlabel="phones", ylabel="dispatch lag due→leased (s)", xscale="log")
+    ax1.set(xlabel="phones", ylabel="dispatch lag due→leased (s)", xscale="log", yscale="log")
     ax1.set_title("dispatch lag (3 jobs per phone due in a minute)")
     ax2.set(xlabel="phones", ylabel="controller CPU ms per published job", xscale="log")
     ax2.set_title("controller CPU per job")
@@ -395,6 +395,9 @@ def main() -> None:
     )
     parser.add_argument("--plot", type=Path, default=None, help="PNG of the sweep")
     parser.add_argument("--table", action="store_true", help="also print a Markdown table")
+    parser.add_argument(
+        "--from-json", type=Path, default=None, help="plot/table earlier results (JSON lines)"
+    )
     args = parser.parse_args()
     from controller.logs import configure as configure_logs
 
@@ -410,6 +413,9 @@ def main() -> None:
         jobs = args.jobs or 3 * args.agents * args.phones_per_agent
         configs.append((args.agents, args.phones_per_agent, jobs, args.replicas))
     results = []
+    if args.from_json:
+        configs = []
+        results = [json.loads(line) for line in args.from_json.read_text().splitlines() if line]
     for agents, per_agent, jobs, replicas in configs:
         result = run(args, agents, per_agent, jobs, replicas)
         results.append(result)

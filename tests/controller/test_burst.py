@@ -296,3 +296,48 @@ def test_controller_stops_on_sigterm_under_load(tmp_path: Path) -> None:
         if proc is not None and proc.poll() is None:
             proc.kill()
         drop_postgres_database(admin, name)
+
+
+def test_phones_per_agent_come_from_configuration(api) -> None:  # type: ignore[no-untyped-def]
+    """More than the old hard-coded 64 phones register, heartbeat and claim; the configured
+    limit is a 422 `too_many_devices`."""
+    serials = tuple(f"rack-p{n:03d}" for n in range(100))
+    token = api.register_agent("big-rack", serials)
+    agent = {"Authorization": f"Bearer {token}"}
+    r = api.client.post(
+        "/v1/agents/heartbeat",
+        json={"devices": [{"serial": s, "battery": 80} for s in serials]},
+        headers=agent,
+    )
+    assert r.status_code == 200, r.text
+    r = api.client.post("/v1/agents/claim", json={"idle": list(serials)}, headers=agent)
+    assert r.status_code == 200 and r.json() == {"leases": []}
+    api.client.app.state.settings.max_phones_per_agent = 50  # type: ignore[attr-defined]
+    r = api.client.post("/v1/agents/claim", json={"idle": list(serials)}, headers=agent)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "too_many_devices"
+    r = api.client.post(
+        "/v1/agents/register",
+        json={"name": "big-rack", "devices": [{"serial": s} for s in serials]},
+        headers=api.as_("agent"),
+    )
+    assert r.status_code == 422 and r.json()["error"]["code"] == "too_many_devices"
+
+
+def test_two_replicas_create_one_key_file(tmp_path: Path) -> None:
+    """Controllers started at the same moment on one data dir agree on one key."""
+    from controller.security import load_or_create_keys
+
+    barrier = threading.Barrier(8)
+    keys: list[list[str]] = []
+
+    def start() -> None:
+        barrier.wait()
+        keys.append(load_or_create_keys([], tmp_path))
+
+    threads = [threading.Thread(target=start) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({tuple(k) for k in keys}) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["secret.keys"]
