@@ -313,7 +313,8 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
 
 
 def _log_errors(folder: Path) -> dict[str, int]:
-    """Error lines of the controllers' logs by event (the first of each kept in errors.txt)."""
+    """Error lines of the controllers' logs by event (the first of each kept in errors.txt
+    in the run's folder, which is left in place)."""
     counts: Counter[str] = Counter()
     first: dict[str, str] = {}
     for path in folder.glob("controller-*.log"):
@@ -326,8 +327,9 @@ def _log_errors(folder: Path) -> dict[str, int]:
                 event = str(entry.get("event"))
                 counts[event] += 1
                 first.setdefault(event, line)
-    if first:
-        Path("scale-errors.txt").write_text("\n".join(first.values()) + "\n")
+    if first:  # the first line of each, with its traceback, beside the logs
+        (folder / "errors.txt").write_text("\n".join(first.values()) + "\n")
+        counts["see " + str(folder / "errors.txt")] = 0
     return dict(counts)
 
 
