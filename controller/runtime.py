@@ -64,6 +64,9 @@ class ControllerThread:
 
     def start(self, timeout: float = 30) -> None:
         with socket.socket() as probe:
+            # as uvicorn binds: connections of an earlier run in TIME_WAIT (a long-poll the
+            # server closed at shutdown) do not make the port busy, a listening process does
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((self.host, self.port))
             except OSError:
