@@ -53,19 +53,23 @@ def controller(
     """Serve the API and run the dispatcher (database: FARM_DATABASE_URL, default ./var)."""
     import uvicorn
 
-    from controller.app import create_app
+    from controller.app import StoppingServer, create_app
     from controller.runtime import settings_for
 
     farm = _load_farm(config)
     configure_logs()
     application = create_app(settings_for(farm))
-    uvicorn.run(
-        application,
-        host=host or farm.controller.host,
-        port=port or farm.controller.port,
-        log_level="warning",
-        log_config=None,  # uvicorn's own lines and tracebacks go through our JSON logging
+    server = StoppingServer(
+        uvicorn.Config(
+            application,
+            host=host or farm.controller.host,
+            port=port or farm.controller.port,
+            log_level="warning",
+            log_config=None,  # uvicorn's own lines and tracebacks go through our JSON logging
+            timeout_graceful_shutdown=10,
+        )
     )
+    server.run()
 
 
 @app.command()

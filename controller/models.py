@@ -147,6 +147,7 @@ class Job(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("api_key_id", "idempotency_key", name="uq_job_idempotency"),
         sa.Index("ix_job_due", "state", "scheduled_at"),
+        sa.Index("ix_job_account_published", "account_id", "published_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20)
@@ -193,6 +194,23 @@ class Lease(SQLModel, table=True):
     log in (`purpose="login"`, no job). `token` is the fencing number (monotonic)."""
 
     __tablename__ = "lease"
+    __table_args__ = (
+        # one active lease per device and per job, whatever replica opened it
+        sa.Index(
+            "uq_lease_active_device",
+            "device_id",
+            unique=True,
+            postgresql_where=sa.text("state = 'active'"),
+            sqlite_where=sa.text("state = 'active'"),
+        ),
+        sa.Index(
+            "uq_lease_active_job",
+            "job_id",
+            unique=True,
+            postgresql_where=sa.text("state = 'active'"),
+            sqlite_where=sa.text("state = 'active'"),
+        ),
+    )
     token: int | None = Field(default=None, primary_key=True)
     job_id: int | None = Field(default=None, foreign_key="job.id", index=True)
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)

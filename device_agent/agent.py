@@ -19,6 +19,8 @@ from flows.driver import Driver
 
 VERSION = "0.1.0"
 HEALTH_TIMEOUT_S = 5.0
+# long-poll: a claim waits this long on the controller for a lease for any of our phones
+CLAIM_WAIT_S = 5.0
 log = structlog.get_logger()
 
 
@@ -131,12 +133,15 @@ class DeviceAgent:
             except Exception:
                 log.exception("heartbeat_crashed")
 
-    def claim_once(self) -> int:
-        """Ask for work for the phones that are free and were healthy at the last heartbeat."""
+    def claim_once(self, wait_s: float = 0) -> int:
+        """Ask, once for all of them, for work for the phones that are free and were healthy at
+        the last heartbeat. With `wait_s` the controller answers when a lease is opened for any
+        of our phones (a phone that finished its lease is free again on the controller's side),
+        so the claim is made even when no phone is idle right now."""
         idle = [s for s, w in self.workers.items() if not w.busy and self._healthy.get(s)]
-        if not idle:
+        if not idle and not wait_s:
             return 0
-        leases = self.client.claim(idle)
+        leases = self.client.claim(idle, wait_s=wait_s)
         for lease in leases:
             self.workers[lease.device].submit(lease)
         return len(leases)
@@ -155,17 +160,26 @@ class DeviceAgent:
                 worker.submit_preflight(accounts)
         beat = threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True)
         beat.start()
+        wait_s = CLAIM_WAIT_S
         try:
-            while not self._stop.wait(self.config.poll_interval_s):
+            while not self._stop.is_set():
+                started = time.monotonic()
+                got = 0
                 try:
-                    self.claim_once()
+                    got = self.claim_once(wait_s)
                 except ControllerError as exc:
                     if exc.status == 401:
                         self._register_with_retry()
+                    elif exc.status == 422 and wait_s:
+                        wait_s = 0  # a controller without long-poll: poll as before
                     else:
                         log.warning("claim_failed", status=exc.status, code=exc.code)
                 except OSError as exc:
                     log.warning("controller_unreachable", error=str(exc)[:200])
+                if not got:  # never a tight loop, whatever the controller does
+                    pause = self.config.poll_interval_s - (time.monotonic() - started)
+                    if pause > 0:
+                        self._stop.wait(pause)
         finally:
             for worker in self.workers.values():
                 worker.stop()

@@ -120,8 +120,13 @@ class FarmClient:
         response = self.request("POST", "/v1/agents/heartbeat", body=HeartbeatIn(devices=devices))
         return HeartbeatOut.model_validate_json(response.content)
 
-    def claim(self, idle: list[str]) -> list[LeaseOut]:
-        response = self.request("POST", "/v1/agents/claim", body=ClaimIn(idle=idle))
+    def claim(self, idle: list[str], wait_s: float = 0) -> list[LeaseOut]:
+        """Leases for the agent; with `wait_s` the controller holds the request until one is
+        opened for any of the agent's phones (or the time is up)."""
+        body = ClaimIn(idle=idle, wait_s=wait_s)
+        # defaults left out: a controller older than long-poll reads `{"idle": [...]}` as before
+        payload = body.model_dump(mode="json", exclude_defaults=True)
+        response = self.request("POST", "/v1/agents/claim", json=payload)
         return ClaimOut.model_validate_json(response.content).leases
 
     def event(self, token: int, body: LeaseEventIn) -> None:

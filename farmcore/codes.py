@@ -164,6 +164,7 @@ API = [
     _api(422, "invalid_request", "the request is not valid"),
     _api(422, "missing_field", "a required field is missing"),
     _api(422, "invalid_field", "a field has a value outside its rules"),
+    _api(422, "too_many_devices", "more phones in one agent's request than the controller takes"),
     _api(422, "invalid_json", "the body is not valid JSON"),
     _api(422, "invalid_value", "a value cannot be stored or compared"),
     _api(422, "invalid_cursor", "the cursor is not one this API returned"),
