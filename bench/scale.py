@@ -193,7 +193,10 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
     try:
         migrate(sa_url)
         engine = make_engine(sa_url)
-        key = create_api_key(engine, "agent", "scale")
+        # an agent key is bound to one agent name: one per fake agent
+        keys = [
+            create_api_key(engine, "agent", f"rack-{a}", agent=f"rack-{a}") for a in range(agents)
+        ]
         engine.dispose()
         env = os.environ | {
             "FARM_DATABASE_URL": url,
@@ -223,7 +226,7 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
         rec = Recorder()
         for a in range(agents):
             serials = [f"a{a}-p{p}" for p in range(per_agent)]
-            fake.append(FakeAgent(urls[a % replicas], key, f"rack-{a}", serials, rec))
+            fake.append(FakeAgent(urls[a % replicas], keys[a], f"rack-{a}", serials, rec))
         for agent in fake:
             agent.heartbeat()
         threads = []

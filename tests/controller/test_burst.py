@@ -67,6 +67,11 @@ def seed_farm(url: str, secrets: list[str], agents: int, phones: int, jobs_per_p
     engine.dispose()
 
 
+def agent_keys(engine: sa.Engine, n: int) -> list[str]:
+    """One agent key per agent `rack-<a>` (an agent key is bound to its agent's name)."""
+    return [create_api_key(engine, "agent", f"rack-{a}", agent=f"rack-{a}") for a in range(n)]
+
+
 class FakeAgent:
     """An agent speaking the protocol over HTTP whose phones publish instantly."""
 
@@ -176,9 +181,9 @@ def test_a_burst_of_leases_against_a_small_pool_completes(
     controller = ControllerThread(settings)
     controller.start()
     try:
-        key = create_api_key(controller.app.state.engine, "agent", "burst")
+        keys = agent_keys(controller.app.state.engine, 12)
         agents = [
-            FakeAgent(controller.url, key, f"rack-{a}", [f"a{a}-p{p}" for p in range(20)])
+            FakeAgent(controller.url, keys[a], f"rack-{a}", [f"a{a}-p{p}" for p in range(20)])
             for a in range(12)
         ]
         _publish_all(migrated_database_url, agents, per_phone_claims, time.monotonic() + 240)
@@ -217,9 +222,11 @@ def test_two_replicas_share_the_work_and_lease_no_job_twice(tmp_path: Path) -> N
             r.start()
         try:
             seed_farm(url, secrets, agents=6, phones=10, jobs_per_phone=2)
-            key = create_api_key(replicas[0].app.state.engine, "agent", "replicas")
+            keys = agent_keys(replicas[0].app.state.engine, 6)
             agents = [
-                FakeAgent(replicas[a % 2].url, key, f"rack-{a}", [f"a{a}-p{p}" for p in range(10)])
+                FakeAgent(
+                    replicas[a % 2].url, keys[a], f"rack-{a}", [f"a{a}-p{p}" for p in range(10)]
+                )
                 for a in range(6)
             ]
             _publish_all(url, agents, False, time.monotonic() + 240)
@@ -243,7 +250,7 @@ def test_controller_stops_on_sigterm_under_load(tmp_path: Path) -> None:
         secrets = [Fernet.generate_key().decode()]
         seed_farm(url, secrets, agents=4, phones=10)
         engine = make_engine(url)
-        key = create_api_key(engine, "agent", "sigterm")
+        keys = agent_keys(engine, 4)
         engine.dispose()
         port = free_port()
         env = os.environ | {
@@ -270,7 +277,8 @@ def test_controller_stops_on_sigterm_under_load(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "controller did not start"
             time.sleep(0.2)
         agents = [
-            FakeAgent(base, key, f"rack-{a}", [f"a{a}-p{p}" for p in range(10)]) for a in range(4)
+            FakeAgent(base, keys[a], f"rack-{a}", [f"a{a}-p{p}" for p in range(10)])
+            for a in range(4)
         ]
         stop = threading.Event()
 
