@@ -20,6 +20,7 @@ up: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	sh tests/e2e/get_browser.sh
 	$(VENV)/bin/pytest -q
 
 bench: $(STAMP)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+import anyio
+import anyio.to_thread
 import structlog
+import uvicorn
 from apscheduler.schedulers.background import BackgroundScheduler
 from fastapi import FastAPI
 from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from controller import approvals, dispatcher, health, leases, webhooks
+from controller import approvals, dispatcher, health, leases, notify, webhooks
 from controller.config import Settings
 from controller.db import make_engine, migrate, session_scope
 from controller.errors import install_error_handlers
@@ -21,7 +25,9 @@ from controller.routes import (
     accounts,
     agents,
     batch,
+    console,
     dashboard,
+    device_actions,
     devices,
     jobs,
     keys,
@@ -51,13 +57,35 @@ TICKS: dict[str, Callable[[Session, FastAPI], object]] = {
 }
 
 
+# run by every replica (SKIP LOCKED makes them safe side by side); the others by the leader
+EVERY_REPLICA = {"dispatch"}
+
+
 def run_tick(app: FastAPI, name: str) -> None:
-    """One pass of a background job, in its own transaction; errors are logged, not raised."""
+    """One pass of a background job, in its own transaction; errors are logged, not raised.
+    The passes that must run once per farm run only in the elected replica."""
+    leader = getattr(app.state, "leader", None)
+    if name not in EVERY_REPLICA and leader is not None and not leader.is_leader():
+        return
     try:
         with session_scope(app.state.engine) as session:
             TICKS[name](session, app)
     except Exception:
         log.exception("background_job_failed", job=name)
+
+
+class StoppingServer(uvicorn.Server):
+    """uvicorn that, on SIGTERM/SIGINT, also answers the long-poll claims at once: the server
+    waits for open requests before it stops, and a waiting claim would hold it up to its
+    timeout (the graceful-shutdown timeout cancels whatever still runs after it)."""
+
+    def handle_exit(self, sig: int, frame: object) -> None:
+        app = self.config.app
+        state = getattr(app, "state", None)
+        if state is not None and hasattr(state, "stopping"):
+            state.stopping.set()
+            state.wakeups.wake_all()
+        super().handle_exit(sig, frame)  # type: ignore[arg-type]
 
 
 class RequestContext:
@@ -87,10 +115,24 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        wakeups: notify.Wakeups = app.state.wakeups
+        wakeups.bind_loop()
+        # room in the thread pool beyond the requests that may hold a database session
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, settings.db_slots + 16)
         scheduler = None
+        loop_thread = None
+        listener = None
+        if settings.database_url.startswith("postgresql"):
+            listener = notify.Listener(settings.database_url, wakeups)
+            listener.start()
         if run_scheduler:
+            loop_thread = notify.DispatchLoop(app.state.engine, settings, wakeups)
+            loop_thread.start()
             scheduler = BackgroundScheduler(timezone="UTC")
             for name in TICKS:
+                if name == "dispatch":
+                    continue  # the dispatch loop above
                 scheduler.add_job(
                     run_tick,
                     "interval",
@@ -103,8 +145,15 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
             scheduler.start()
         log.info("controller_started", database=settings.database_url.split("://")[0])
         yield
+        app.state.stopping.set()
+        wakeups.wake_all()
+        if loop_thread is not None:
+            loop_thread.close()
         if scheduler is not None:
             scheduler.shutdown(wait=True)
+        if listener is not None:
+            listener.stop.set()
+        app.state.leader.close()
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -120,13 +169,28 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate(settings.database_url)
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(settings.database_url, pool_size=settings.db_slots + 8)
+    app.state.db_slots = anyio.Semaphore(settings.db_slots)
+    app.state.wakeups = notify.attach(app.state.engine)
+    app.state.leader = notify.Leader(app.state.engine)
+    app.state.stopping = threading.Event()
     app.state.secrets = SecretBox.for_settings(settings)
     install_error_handlers(app)
-    for module in (media, devices, accounts, batch, jobs, agents, webhook_routes, keys):
+    for module in (
+        media,
+        devices,
+        device_actions,
+        accounts,
+        batch,
+        jobs,
+        agents,
+        webhook_routes,
+        keys,
+    ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)
     app.include_router(dashboard.router)
+    app.include_router(console.router, responses=ERROR_RESPONSES)
 
     app.add_middleware(BodyLimits)  # inside RequestContext: its refusals are logged with the id
     app.add_middleware(RequestContext)

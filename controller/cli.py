@@ -56,19 +56,23 @@ def controller(
     """Serve the API and run the dispatcher (database: FARM_DATABASE_URL, default ./var)."""
     import uvicorn
 
-    from controller.app import create_app
+    from controller.app import StoppingServer, create_app
     from controller.runtime import settings_for
 
     farm = _load_farm(config)
     configure_logs()
     application = create_app(settings_for(farm))
-    uvicorn.run(
-        application,
-        host=host or farm.controller.host,
-        port=port or farm.controller.port,
-        log_level="warning",
-        log_config=None,  # uvicorn's own lines and tracebacks go through our JSON logging
+    server = StoppingServer(
+        uvicorn.Config(
+            application,
+            host=host or farm.controller.host,
+            port=port or farm.controller.port,
+            log_level="warning",
+            log_config=None,  # uvicorn's own lines and tracebacks go through our JSON logging
+            timeout_graceful_shutdown=10,
+        )
     )
+    server.run()
 
 
 @app.command()
@@ -127,7 +131,8 @@ def up(
     typer.echo(f"controller: {local.controller.url}  (docs: {local.controller.url}/docs)")
     typer.echo(f"scheduler key: {local.keys['scheduler']}")
     typer.echo(f"ops key:       {local.keys['ops']}")
-    typer.echo(f"dashboard:     {local.controller.url}/dashboard#key={local.keys['ops']}")
+    typer.echo(f"console:       {local.controller.url}/console#key={local.keys['ops']}")
+    typer.echo(f"status page:   {local.controller.url}/status")
     typer.echo(f"{len(local.phones)} simulated phones: {', '.join(local.phones)}; Ctrl-C stops")
     try:
         _wait_for_signal()
@@ -295,9 +300,10 @@ def jobs_template() -> None:
 
 def _mount_ops() -> None:
     from controller import ops_cli
+    from controller.device_cli import devices_app
 
     app.command("status")(ops_cli.status)
-    app.add_typer(ops_cli.devices_app, name="devices")
+    app.add_typer(devices_app, name="devices")
     app.add_typer(ops_cli.accounts_app, name="accounts")
     jobs_app.command("list")(ops_cli.jobs_list)
     jobs_app.command("show")(ops_cli.jobs_show)

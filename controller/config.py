@@ -25,6 +25,14 @@ class Settings:
     webhook_timeout_s: float = 5.0
     device_offline_after_s: float = 120.0
     max_batch_bytes: int = 4 * 1024 * 1024
+    # requests that may hold a database session at once (the pool is sized above it, the
+    # thread pool too): a request waits for a slot before it touches the database, never for
+    # a thread while it holds a connection
+    db_slots: int = 16
+    # the longest a claim may wait on the server for work (long-poll)
+    claim_wait_max_s: float = 30.0
+    # phones one agent may declare (register, heartbeat, claim)
+    max_phones_per_agent: int = 256
     # Instagram versions the flows were checked on (farm.yaml `instagram.checked_versions`,
     # FARM_CHECKED_APP_VERSIONS); empty: no phone is flagged
     checked_app_versions: list[str] = field(default_factory=list)
@@ -62,6 +70,7 @@ class Settings:
             ("FARM_PAST_DUE_GRACE", "past_due_grace_s"),
             ("FARM_MAX_PAST_DUE", "max_past_due_s"),
             ("FARM_MAX_SCHEDULE_AHEAD_DAYS", "max_schedule_ahead_days"),
+            ("FARM_CLAIM_WAIT_MAX", "claim_wait_max_s"),
         ):
             if os.environ.get(name):
                 setattr(self, attr, float(os.environ[name]))
@@ -70,6 +79,8 @@ class Settings:
             ("FARM_MAX_BATCH_BYTES", "max_batch_bytes"),
             ("FARM_MAX_JSON_BYTES", "max_json_bytes"),
             ("FARM_MAX_EVIDENCE_BYTES", "max_evidence_bytes"),
+            ("FARM_DB_SLOTS", "db_slots"),
+            ("FARM_MAX_PHONES_PER_AGENT", "max_phones_per_agent"),
         ):
             if os.environ.get(name):
                 setattr(self, attr, int(os.environ[name]))

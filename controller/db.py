@@ -15,14 +15,19 @@ from sqlmodel import Session
 ALEMBIC_DIR = Path(__file__).resolve().parent.parent / "alembic"
 
 
-def make_engine(url: str, *, foreign_keys: bool = True) -> sa.Engine:
-    """An engine for SQLite (WAL, foreign keys on unless migrating) or PostgreSQL."""
+def make_engine(url: str, *, foreign_keys: bool = True, pool_size: int = 10) -> sa.Engine:
+    """An engine for SQLite (WAL, foreign keys on unless migrating) or PostgreSQL. The
+    controller sizes the pool above its request slots (`Settings.db_slots`) plus the
+    background threads, so a checkout never waits on a connection held by a request."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=10
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=pool_size,
+            max_overflow=10,
         )
 
         @sa.event.listens_for(engine, "connect")
@@ -51,7 +56,7 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> sa.Engine:
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return sa.create_engine(
         url,
-        pool_size=10,
+        pool_size=pool_size,
         max_overflow=10,
         pool_pre_ping=True,
         pool_timeout=10,
@@ -80,9 +85,41 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+MIGRATE_LOCK_KEY = 0x1F4A_2D11  # pg advisory lock: one replica migrates at a time
+
+
 def migrate(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` to `revision` with Alembic."""
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database at `url` to `revision` with Alembic. Replicas starting at the same
+    moment take turns: a PostgreSQL advisory lock, or a lock file beside a SQLite database;
+    the second finds the schema at head and does nothing."""
+    if url.startswith("postgresql"):
+        pg = url if "+psycopg" in url else url.replace("postgresql://", "postgresql+psycopg://")
+        engine = sa.create_engine(pg, poolclass=sa.pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATE_LOCK_KEY})
+                conn.commit()
+                try:
+                    command.upgrade(alembic_config(url), revision)
+                finally:
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATE_LOCK_KEY})
+                    conn.commit()
+        finally:
+            engine.dispose()
+        return
+    path = url.split("///", 1)[-1] if url.startswith("sqlite") else ""
+    if not path or path == ":memory:":
+        command.upgrade(alembic_config(url), revision)
+        return
+    import fcntl
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{path}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            command.upgrade(alembic_config(url), revision)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def downgrade(url: str, revision: str = "base") -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
+import anyio
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
@@ -19,19 +21,32 @@ from controller.timeutil import utcnow
 bearer = HTTPBearer(auto_error=False, description="API key, or an agent's token")
 
 
-def get_session(request: Request) -> Iterator[Session]:
+async def get_session(request: Request) -> AsyncIterator[Session]:
     """One session per request, committed before the response is sent: every route declares
-    it with `scope="function"`, so a client that acts on a 2xx always finds its write."""
+    it with `scope="function"`, so a client that acts on a 2xx always finds its write.
+
+    No starvation: FastAPI runs each sync dependency, the endpoint and this commit as separate
+    thread-pool calls, so a request holding a connection may wait for a thread. A request
+    first takes one of `Settings.db_slots` slots (on the event loop, holding nothing); the
+    pool has more connections than slots and the thread pool more threads, so a request that
+    holds a connection never waits for one, and one waiting for a thread holds no thread.
+    Reads (GET, HEAD) take no write lock on SQLite (`controller/db.py` `reader`)."""
     engine = request.app.state.engine
-    if request.method in ("GET", "HEAD"):  # reads: no write lock on SQLite (controller/db.py)
+    if request.method in ("GET", "HEAD"):
         engine = reader(engine)
-    with Session(engine, expire_on_commit=False) as session:
+    async with request.app.state.db_slots:
+        session = Session(engine, expire_on_commit=False)
         try:
             yield session
-            session.commit()
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(session.commit)
         except BaseException:
-            session.rollback()
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(session.rollback)
             raise
+        finally:
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(session.close)
 
 
 def get_settings(request: Request) -> Settings:
@@ -57,19 +72,17 @@ class Principal:
 
 
 def principal_for_token(session: Session, token: str) -> Principal | None:
-    """Who holds `token`: a live API key or a registered agent; None for anything else."""
+    """Who holds `token`: a live API key or a registered agent; None for anything else.
+    An agent's token (`fa_…`, the bulk of the traffic) is looked up among agents first."""
     digest = hash_token(token)
+    agent_first = token.startswith("fa_")
+    if agent_first and (principal := _agent_principal(session, digest)) is not None:
+        return principal
     key = session.exec(select(ApiKey).where(ApiKey.key_hash == digest)).first()
     if key is not None and key_is_live(key):
         return Principal(role=key.role, name=key.name, api_key_id=key.id)
-    agent = session.exec(select(Agent).where(Agent.token_hash == digest)).first()
-    if agent is not None:
-        if agent.api_key_id is not None:
-            # the token lives only as long as the key it was registered with
-            registered_with = session.get(ApiKey, agent.api_key_id)
-            if registered_with is None or not key_is_live(registered_with):
-                return None
-        return Principal(role="agent_session", name=agent.name, agent_id=agent.id)
+    if not agent_first:
+        return _agent_principal(session, digest)
     return None
 
 
@@ -81,12 +94,51 @@ def key_is_live(key: ApiKey) -> bool:
     return expires_at is None or expires_at > utcnow()
 
 
+def principal_for(credentials: HTTPAuthorizationCredentials | None, session: Session) -> Principal:
+    """Who the bearer token belongs to (401 if nobody), for routes that open their own session."""
+    return _principal(credentials, session)
+
+
 def _principal(credentials: HTTPAuthorizationCredentials | None, session: Session) -> Principal:
     if credentials is None:
         raise ApiError(401, "unauthorized", "missing bearer token")
     principal = principal_for_token(session, credentials.credentials)
     if principal is None:
         raise ApiError(401, "unauthorized", "unknown, revoked or expired token")
+    return principal
+
+
+def _agent_principal(session: Session, digest: str) -> Principal | None:
+    agent = session.exec(select(Agent).where(Agent.token_hash == digest)).first()
+    if agent is None:
+        return None
+    if agent.api_key_id is not None:
+        # the token lives only as long as the key it was registered with
+        registered_with = session.get(ApiKey, agent.api_key_id)
+        if registered_with is None or not key_is_live(registered_with):
+            return None
+    return Principal(role="agent_session", name=agent.name, agent_id=agent.id)
+
+
+async def agent_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+) -> Principal:
+    """The hot agent routes' caller (an agent's own token), checked in one short transaction of
+    its own before the body is looked at, like `require_agent`; the route then opens its one
+    session where it uses it (`routes.agents.agent_call`), so the request makes two thread-pool
+    calls instead of one per dependency plus the endpoint plus the commit."""
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "missing bearer token")
+    app = request.app
+
+    def check() -> Principal:
+        with Session(app.state.engine) as session:
+            return _principal(credentials, session)
+
+    async with app.state.db_slots:
+        principal = await run_in_threadpool(check)
+    if principal.agent_id is None:
+        raise ApiError(403, "forbidden", "this route takes an agent token")
     return principal
 
 

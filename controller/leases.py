@@ -16,10 +16,11 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import accounts, lifecycle
+from controller import accounts, lifecycle, notify
 from controller.config import Settings
 from controller.errors import ApiError
 from controller.models import Account, Device, Job, JobEvent, Lease, MediaAsset
@@ -29,6 +30,7 @@ from farmcore.codes import FLOW_CODES, account_state_for
 from farmcore.protocol import CompleteIn, Evidence, LeaseMedia, LeaseOut
 from farmcore.vocab import (
     AccountState,
+    DeviceStatus,
     JobState,
     LeaseEventType,
     LeasePurpose,
@@ -66,6 +68,7 @@ def open_lease(
     )
     session.add(lease)
     session.flush()
+    notify.lease_opened(session, lease.agent_id)  # its agent's waiting claim answers at commit
     if job is not None:
         job.lease_token = lease.token
         if purpose == LeasePurpose.PUBLISH:
@@ -125,12 +128,29 @@ def deliver(
             Lease.delivered_at.is_(None),  # type: ignore[union-attr]
         )
     ).all()
+    _preload(session, pending)
     out = []
     for lease in pending:
         lease.delivered_at = now
         session.add(lease)
         out.append(_body(session, lease, secrets, media_url))
     return out
+
+
+def _preload(session: Session, pending: list[Lease]) -> None:
+    """Read the jobs, accounts and devices of many leases in three queries; the bodies then
+    find them in the session instead of reading one row at a time."""
+    if len(pending) < 2:
+        return
+    job_ids = [lease.job_id for lease in pending if lease.job_id is not None]
+    jobs = session.exec(select(Job).where(Job.id.in_(job_ids))).all() if job_ids else []  # type: ignore[union-attr]
+    account_ids = {j.account_id for j in jobs} | {
+        lease.account_id for lease in pending if lease.account_id is not None
+    }
+    if account_ids:
+        session.exec(select(Account).where(Account.id.in_(account_ids))).all()  # type: ignore[union-attr]
+    device_ids = {lease.device_id for lease in pending}
+    session.exec(select(Device).where(Device.id.in_(device_ids))).all()  # type: ignore[union-attr]
 
 
 def _body(
@@ -206,16 +226,18 @@ def extend(session: Session, agent_id: int, ttl_s: float, tokens: list[int] | No
     of living as long as its agent keeps beating. Without `tokens` (older agents) every
     active lease of the agent is extended."""
     until = utcnow() + timedelta(seconds=ttl_s)
-    query = select(Lease).where(Lease.agent_id == agent_id, Lease.state == LeaseState.ACTIVE)
+    where = [Lease.agent_id == agent_id, Lease.state == LeaseState.ACTIVE]
     if tokens is not None:
-        query = query.where(
+        where.append(
             Lease.token.in_(tokens) | Lease.delivered_at.is_(None)  # type: ignore[union-attr]
         )
-    leases = session.exec(query).all()
-    for lease in leases:
-        lease.expires_at = until
-        session.add(lease)
-    return len(leases)
+    result = session.execute(
+        sa.update(Lease)
+        .where(*where)  # type: ignore[arg-type]
+        .values(expires_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _live(session: Session, token: int, agent_id: int | None) -> tuple[Lease, Job]:
@@ -301,6 +323,7 @@ def complete(
         return None, account.state
     lease, job = _live(session, token, agent_id)
     _close(session, lease, LeaseState.DONE)
+    _device_free(session, lease)
     data = {
         "stats": body.stats,
         "evidence": store_evidence(settings, job, token, body.evidence),
@@ -366,6 +389,21 @@ def _close(session: Session, lease: Lease, state: LeaseState) -> None:
     lease.state = state
     lease.ended_at = utcnow()
     session.add(lease)
+    notify.work_changed(session)  # the device is free: the dispatcher looks again at commit
+
+
+def _device_free(session: Session, lease: Lease) -> None:
+    """A completed lease leaves its phone idle (the agent queues the next lease behind anything
+    the phone still finishes); one row, written after the lease row like a heartbeat does."""
+    device = session.get(Device, lease.device_id)  # read already, to name it in the logs
+    if device is None or device.status != DeviceStatus.BUSY:
+        return  # nothing to write: no wait on a row a dispatch pass holds
+    session.execute(
+        sa.update(Device)
+        .where(Device.id == lease.device_id, Device.status == DeviceStatus.BUSY)  # type: ignore[arg-type]
+        .values(status=DeviceStatus.IDLE)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _known_code(code: str | None) -> str:
@@ -383,6 +421,7 @@ def _complete_login(session: Session, lease: Lease, body: CompleteIn, actor: str
     if account is None:
         raise ApiError(404, "account_not_found", "the account of this login lease is gone")
     _close(session, lease, LeaseState.DONE)
+    _device_free(session, lease)
     account.login_requested_at = None
     if body.outcome == Outcome.LOGGED_IN:
         accounts.release(session, account, actor=actor, reason="logged in on the phone")

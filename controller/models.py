@@ -73,6 +73,15 @@ class Device(SQLModel, table=True):
     temperature_c: float | None = None
     app_version: str | None = Field(default=None, max_length=40)
     last_seen_at: datetime | None = _ts(nullable=True)
+    # ops' hold (controller/device_actions.py): `active`, `draining` (finishes its job, takes
+    # no more) or `quarantined` (no work until released; also set by the agent's recovery
+    # ladder), with the reason shown on the console; a reboot ops asked for, until done
+    mode: str = Field(
+        default="active", max_length=20, sa_column_kwargs={"server_default": "active"}
+    )
+    mode_reason: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    mode_changed_at: datetime | None = _ts(nullable=True)
+    reboot_requested_at: datetime | None = _ts(nullable=True)
 
 
 class Account(SQLModel, table=True):
@@ -138,6 +147,7 @@ class Job(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("api_key_id", "idempotency_key", name="uq_job_idempotency"),
         sa.Index("ix_job_due", "state", "scheduled_at"),
+        sa.Index("ix_job_account_published", "account_id", "published_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20)
@@ -184,6 +194,23 @@ class Lease(SQLModel, table=True):
     log in (`purpose="login"`, no job). `token` is the fencing number (monotonic)."""
 
     __tablename__ = "lease"
+    __table_args__ = (
+        # one active lease per device and per job, whatever replica opened it
+        sa.Index(
+            "uq_lease_active_device",
+            "device_id",
+            unique=True,
+            postgresql_where=sa.text("state = 'active'"),
+            sqlite_where=sa.text("state = 'active'"),
+        ),
+        sa.Index(
+            "uq_lease_active_job",
+            "job_id",
+            unique=True,
+            postgresql_where=sa.text("state = 'active'"),
+            sqlite_where=sa.text("state = 'active'"),
+        ),
+    )
     token: int | None = Field(default=None, primary_key=True)
     job_id: int | None = Field(default=None, foreign_key="job.id", index=True)
     account_id: int | None = Field(default=None, foreign_key="account.id", index=True)

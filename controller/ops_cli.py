@@ -99,6 +99,8 @@ def devices(ctx: typer.Context) -> None:
                 d["label"],
                 d["agent"],
                 d["status"],
+                d.get("mode", "active")
+                + (f" ({d['mode_reason']})" if d.get("mode_reason") else ""),
                 d["battery"],
                 d["temperature_c"],
                 d["app_version"],
@@ -107,7 +109,18 @@ def devices(ctx: typer.Context) -> None:
             ]
             for d in _call("GET", "/v1/devices").json()
         ],
-        ["phone", "label", "agent", "status", "battery", "temp C", "app", "last seen", "job"],
+        [
+            "phone",
+            "label",
+            "agent",
+            "status",
+            "mode",
+            "battery",
+            "temp C",
+            "app",
+            "last seen",
+            "job",
+        ],
     )
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 import uvicorn
 from sqlmodel import Session, select
 
-from controller.app import create_app
+from controller.app import StoppingServer, create_app
 from controller.config import Settings
 from controller.deps import key_is_live
 from controller.keys import create_api_key
@@ -61,7 +61,7 @@ class ControllerThread:
             lifespan="on",
             log_config=None,  # uvicorn's lines and tracebacks go through our JSON logging
         )
-        self.server = uvicorn.Server(config)
+        self.server = StoppingServer(config)
         self.thread = threading.Thread(target=self.server.run, name="controller", daemon=True)
 
     @property
@@ -70,6 +70,9 @@ class ControllerThread:
 
     def start(self, timeout: float = 30) -> None:
         with socket.socket() as probe:
+            # as uvicorn binds: connections of an earlier run in TIME_WAIT (a long-poll the
+            # server closed at shutdown) do not make the port busy, a listening process does
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((self.host, self.port))
             except OSError:
@@ -82,6 +85,8 @@ class ControllerThread:
             time.sleep(0.05)
 
     def stop(self) -> None:
+        self.app.state.stopping.set()
+        self.app.state.wakeups.wake_all()
         self.server.should_exit = True
         self.thread.join(timeout=15)
 

@@ -78,6 +78,11 @@ class DeviceOut(BaseModel):
     app_version_checked: bool | None = None
     last_seen_at: datetime | None
     current_job_id: int | None = None
+    # ops' hold (POST /v1/devices/{serial}/drain|quarantine|release|reboot)
+    mode: str = "active"
+    mode_reason: str = ""
+    mode_changed_at: datetime | None = None
+    reboot_requested_at: datetime | None = None
 
 
 class AccountIn(StrictModel):

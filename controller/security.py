@@ -100,7 +100,16 @@ def load_or_create_keys(configured: list[str], data_dir: Path) -> list[str]:
         return read_key_file(path)
     data_dir.mkdir(parents=True, exist_ok=True)
     key = Fernet.generate_key().decode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # written whole under a private name, then linked in place: link fails if the file exists,
+    # so of two replicas starting at once one creates it and the other reads the winner's key
+    tmp = data_dir / f".secret.keys.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key + "\n")
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return read_key_file(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return [key]

@@ -4,6 +4,7 @@ idle phones and hands each to that phone's worker."""
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -19,6 +20,8 @@ from flows.driver import Driver
 
 VERSION = "0.1.0"
 HEALTH_TIMEOUT_S = 5.0
+# long-poll: a claim waits this long on the controller for a lease for any of our phones
+CLAIM_WAIT_S = 5.0
 log = structlog.get_logger()
 
 
@@ -93,6 +96,19 @@ class DeviceAgent:
         )
         self._stop = threading.Event()
         self._reregister = False  # the controller refused our token: register again
+        self._reboots: set[str] = set()  # asked by ops, handed to the worker, not yet cleared
+
+    def poll_commands(self) -> None:
+        """Carry out the reboots ops asked for (each once, between two jobs)."""
+        for device in self.client.commands():
+            serial = device.serial
+            if serial not in self.workers:
+                continue
+            if not device.reboot:
+                self._reboots.discard(serial)
+            elif serial not in self._reboots:
+                self._reboots.add(serial)
+                self.workers[serial].submit_reboot("requested by ops")
 
     def _register(self) -> None:
         devices = [
@@ -165,18 +181,22 @@ class DeviceAgent:
     def _heartbeat_loop(self) -> None:
         while not self._stop.wait(max(self.lease_ttl_s / 4, 0.5)):
             self._guard("heartbeat", self.heartbeat_once)
+            self._guard("commands", self.poll_commands)
 
     def flush_outbox(self) -> None:
         """Re-send the outcomes still unanswered; what cannot go now waits for the next loop
         (whether the controller is reachable is for the heartbeat and the claim to say)."""
         self.outbox.flush(self.client)
 
-    def claim_once(self) -> int:
-        """Ask for work for the phones that are free and were healthy at the last heartbeat."""
+    def claim_once(self, wait_s: float = 0) -> int:
+        """Ask, once for all of them, for work for the phones that are free and were healthy at
+        the last heartbeat. With `wait_s` the controller answers when a lease is opened for any
+        of our phones (a phone that finished its lease is free again on the controller's side),
+        so the claim is made even when no phone is idle right now."""
         idle = [s for s, w in self.workers.items() if not w.busy and self._healthy.get(s)]
-        if not idle:
+        if not idle and not wait_s:
             return 0
-        leases = self.client.claim(idle)
+        leases = self.client.claim(idle, wait_s=wait_s)
         self.link.ok()
         for lease in leases:
             self.workers[lease.device].submit(lease)
@@ -205,18 +225,36 @@ class DeviceAgent:
             beat = threading.Thread(target=self._heartbeat_loop, name="heartbeat", daemon=True)
             beat.start()
             wait = self.config.poll_interval_s
-            while not self._stop.wait(wait):
-                # while the controller is away, claims back off (to 5 s); back at once after
-                if self.link.up is False:
-                    wait = min(max(wait * 2, self.config.poll_interval_s), 5.0)
-                else:
-                    wait = self.config.poll_interval_s
+            wait_s = CLAIM_WAIT_S
+            while not self._stop.is_set():
+                started = time.monotonic()
                 if self._reregister:
                     self._reregister = False
                     self._register_with_retry()
                 if self.outbox.tokens():
                     self._guard("outbox", self.flush_outbox)
-                self._guard("claim", self.claim_once)
+                got = 0
+
+                def claim() -> None:
+                    nonlocal got, wait_s
+                    try:
+                        got = self.claim_once(wait_s)
+                    except ControllerError as exc:
+                        if exc.status == 422 and wait_s:
+                            wait_s = 0  # a controller without long-poll: poll as before
+                            return
+                        raise
+
+                self._guard("claim", claim)
+                # while the controller is away, claims back off (to 5 s); back at once after
+                if self.link.up is False:
+                    wait = min(max(wait * 2, self.config.poll_interval_s), 5.0)
+                else:
+                    wait = self.config.poll_interval_s
+                if not got:  # never a tight loop, whatever the controller does
+                    pause = wait - (time.monotonic() - started)
+                    if pause > 0:
+                        self._stop.wait(pause)
         finally:
             for worker in self.workers.values():
                 worker.stop()

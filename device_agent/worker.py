@@ -6,6 +6,7 @@ import base64
 import queue
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
@@ -14,6 +15,7 @@ import flows
 import media
 from device_agent.health import Health, read_health
 from device_agent.outbox import Outbox
+from device_agent.recovery import RecoveryLadder
 from farmcore.client import ControllerError, FarmClient
 from farmcore.protocol import CompleteIn, LeaseEventIn, LeaseOut, PreflightIn
 from farmcore.protocol import Evidence as EvidenceIn
@@ -28,6 +30,13 @@ log = structlog.get_logger()
 
 class LeaseLost(Exception):
     """The controller no longer recognises this lease: stop before touching the phone again."""
+
+
+@dataclass(frozen=True)
+class Reboot:
+    """Work for the worker's thread: reboot the phone (ops asked)."""
+
+    why: str
 
 
 class DeviceWorker:
@@ -53,10 +62,13 @@ class DeviceWorker:
         # tokens of the leases handed to this worker and not yet finished (queued or running)
         self._held: set[int] = set()
         self._held_lock = threading.Lock()
-        # a lease to run, the usernames of a preflight, or None to stop
-        self._queue: queue.Queue[LeaseOut | list[str] | None] = queue.Queue()
+        # a lease to run, the usernames of a preflight, a reboot (its reason), or None to stop
+        self._queue: queue.Queue[LeaseOut | list[str] | Reboot | None] = queue.Queue()
         self._busy = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"device-{serial}", daemon=True)
+        self.recovery = RecoveryLadder(
+            serial, driver, lambda event, why: client.device_report(serial, event, why)
+        )
 
     @property
     def busy(self) -> bool:
@@ -86,6 +98,11 @@ class DeviceWorker:
         self._busy.set()
         self._queue.put(list(usernames))
 
+    def submit_reboot(self, why: str) -> None:
+        """Reboot the phone (ops asked) after whatever it is doing, in the worker's thread."""
+        self._busy.set()
+        self._queue.put(Reboot(why))
+
     def health(self) -> Health:
         try:
             return read_health(self.driver)
@@ -102,6 +119,8 @@ class DeviceWorker:
             try:
                 if isinstance(work, list):
                     self.preflight(work)
+                elif isinstance(work, Reboot):
+                    self.recovery.reboot_now(work.why)
                 else:
                     self.run(work)
             except Exception:
@@ -172,6 +191,8 @@ class DeviceWorker:
             self._held.discard(token)
         if self.outbox.send(self.client, token) is None:
             bound.warning("complete_pending", outcome=body.outcome, code=body.error_code)
+        # restart the app, reconnect, reboot or quarantine after device-level failures
+        self.recovery.after({"outcome": body.outcome, "error_code": body.error_code})
 
     def _failure(self, code: str, message: str, evidence: Evidence | None) -> CompleteIn:
         if evidence is None or (evidence.screenshot_png is None and evidence.hierarchy_xml is None):

@@ -245,6 +245,15 @@ class SimPhone:
             elif package == system.PLAY_STORE and self.foreground == "vending":
                 self.foreground = "launcher"
 
+    def reboot(self) -> None:
+        """What `adb reboot` does to the app: it is stopped and dialogs are gone."""
+        with self._lock:
+            self.reboots = getattr(self, "reboots", 0) + 1
+        self.app_stop(INSTAGRAM)
+        with self._lock:
+            self._system_dialogs = []
+            self.foreground = "launcher"
+
     def push_file(self, local_path: str, remote_path: str) -> None:
         self.push_bytes(Path(local_path).read_bytes(), remote_path)
 

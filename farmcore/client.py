@@ -14,7 +14,10 @@ import httpx
 from pydantic import BaseModel
 
 from farmcore.protocol import (
+    AgentCommandsOut,
+    AgentDeviceCommand,
     AgentDeviceIn,
+    AgentDeviceReportIn,
     AgentRegisterIn,
     AgentRegisterOut,
     ClaimIn,
@@ -134,8 +137,13 @@ class FarmClient:
             )
         return HeartbeatOut.model_validate_json(response.content)
 
-    def claim(self, idle: list[str]) -> list[LeaseOut]:
-        response = self.request("POST", "/v1/agents/claim", body=ClaimIn(idle=idle))
+    def claim(self, idle: list[str], wait_s: float = 0) -> list[LeaseOut]:
+        """Leases for the agent; with `wait_s` the controller holds the request until one is
+        opened for any of the agent's phones (or the time is up)."""
+        body = ClaimIn(idle=idle, wait_s=wait_s)
+        # defaults left out: a controller older than long-poll reads `{"idle": [...]}` as before
+        payload = body.model_dump(mode="json", exclude_defaults=True)
+        response = self.request("POST", "/v1/agents/claim", json=payload)
         return ClaimOut.model_validate_json(response.content).leases
 
     def event(self, token: int, body: LeaseEventIn) -> None:
@@ -144,6 +152,15 @@ class FarmClient:
     def complete(self, token: int, body: CompleteIn) -> CompleteOut:
         response = self.request("POST", f"/v1/leases/{token}/complete", body=body)
         return CompleteOut.model_validate_json(response.content)
+
+    def commands(self) -> list[AgentDeviceCommand]:
+        """The agent's phones with their mode and whether ops asked for a reboot."""
+        response = self.request("GET", "/v1/agents/commands")
+        return AgentCommandsOut.model_validate_json(response.content).devices
+
+    def device_report(self, serial: str, event: str, reason: str = "") -> None:
+        body = AgentDeviceReportIn(event=event, reason=reason)  # type: ignore[arg-type]
+        self.request("POST", f"/v1/agents/devices/{serial}/report", body=body)
 
     def report_preflight(self, username: str, body: PreflightIn) -> None:
         self.request("POST", f"/v1/accounts/{username}/preflight", body=body)

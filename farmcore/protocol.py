@@ -28,6 +28,7 @@ PurposeName = Literal[values(LeasePurpose)]  # type: ignore[valid-type]
 EventTypeName = Literal[values(LeaseEventType)]  # type: ignore[valid-type]
 OutcomeName = Literal[values(Outcome)]  # type: ignore[valid-type]
 SERIAL_PATTERN = r"^[A-Za-z0-9._:\-]+$"
+MAX_LIST = 10_000  # a sanity bound on the phones of one body; the limit is configuration
 
 
 def _has_nul(value: Any) -> bool:
@@ -80,7 +81,9 @@ class AgentDeviceIn(StrictModel):
 class AgentRegisterIn(StrictModel):
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._\-]+$")
     version: str = Field(default="", max_length=40)
-    devices: list[AgentDeviceIn] = Field(default_factory=list, max_length=64)
+    # how many phones one agent may declare is the controller's setting
+    # (FARM_MAX_PHONES_PER_AGENT); this bound only keeps a body finite
+    devices: list[AgentDeviceIn] = Field(default_factory=list, max_length=MAX_LIST)
 
     model_config = example(
         {
@@ -106,10 +109,10 @@ class DeviceHealth(StrictModel):
 
 
 class HeartbeatIn(StrictModel):
-    devices: list[DeviceHealth] = Field(default_factory=list, max_length=64)
+    devices: list[DeviceHealth] = Field(default_factory=list, max_length=MAX_LIST)
     leases: list[int] | None = Field(
         default=None,
-        max_length=256,
+        max_length=MAX_LIST,
         description="tokens of the leases the agent still works on (or has an outcome to "
         "deliver for); when present only these (and leases not yet handed over) are "
         "extended, so a lease the agent dropped expires. Absent: every active lease is.",
@@ -130,9 +133,16 @@ class HeartbeatOut(BaseModel):
 
 
 class ClaimIn(StrictModel):
-    idle: list[str] = Field(default_factory=list, max_length=64, description="idle serials")
+    idle: list[str] = Field(default_factory=list, max_length=MAX_LIST, description="idle serials")
+    wait_s: float = Field(
+        default=0,
+        ge=0,
+        le=300,
+        description="long-poll: with no lease to hand over, wait up to this long (capped by the "
+        "controller) for one; 0 answers at once",
+    )
 
-    model_config = example({"idle": ["R58N12ABCDE"]})
+    model_config = example({"idle": ["R58N12ABCDE"], "wait_s": 20})
 
 
 class LeaseMedia(BaseModel):
@@ -235,3 +245,22 @@ ROUTES: list[tuple[str, str, type[BaseModel] | None, type[BaseModel] | None]] = 
     ("post", "/v1/leases/{token}/complete", CompleteIn, CompleteOut),
     ("post", "/v1/accounts/{username}/preflight", PreflightIn, None),
 ]
+
+
+class AgentDeviceCommand(BaseModel):
+    serial: str
+    mode: str
+    reboot: bool = Field(description="ops asked for a reboot the agent has not done yet")
+
+
+class AgentCommandsOut(BaseModel):
+    """What the agent should do with its phones (polled with each heartbeat)."""
+
+    devices: list[AgentDeviceCommand]
+
+
+class AgentDeviceReportIn(StrictModel):
+    """A phone's reboot or recovery step, reported by its agent."""
+
+    event: Literal["rebooted", "reboot_failed", "recovery", "quarantine"]
+    reason: str = Field(default="", max_length=250)

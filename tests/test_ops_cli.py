@@ -114,6 +114,28 @@ def test_errors_are_one_line(blocked_farm) -> None:  # type: ignore[no-untyped-d
         assert result.stderr.strip().startswith(expected) and "\n" not in result.stderr.strip()
 
 
+def test_device_actions_from_the_terminal(blocked_farm) -> None:  # type: ignore[no-untyped-def]
+    farm, _ = blocked_farm
+    drained = _farm_cli(farm, "devices", "drain", "cli-1", "--reason", "cable swap")
+    assert drained.returncode == 0, drained.stderr
+    assert drained.stdout.startswith("cli-1: draining (cable swap")
+    listed = _farm_cli(farm, "devices")
+    assert "draining (cable swap" in listed.stdout
+    again = _farm_cli(farm, "devices", "quarantine", "cli-1", "-r", "flaky USB")
+    assert "cli-1: quarantined (flaky USB" in again.stdout
+    refused = _farm_cli(farm, "devices", "drain", "cli-1")
+    assert refused.returncode == 1
+    assert refused.stderr.strip().startswith("error: device_quarantined: ")
+    released = _farm_cli(farm, "devices", "release", "cli-1")
+    assert released.stdout.strip() == "cli-1: active"
+    reboot = _farm_cli(farm, "devices", "reboot", "cli-1")
+    assert reboot.returncode == 0 and "reboot requested" in reboot.stdout
+    missing = _farm_cli(farm, "devices", "reboot", "nope")
+    assert missing.returncode == 1 and "error: device_not_found" in missing.stderr
+    scheduler = _farm_cli(farm, "devices", "drain", "cli-1", key=farm.keys["scheduler"])
+    assert scheduler.returncode == 1 and "error: forbidden" in scheduler.stderr
+
+
 def test_devices_move(blocked_farm) -> None:  # type: ignore[no-untyped-def]
     farm, _ = blocked_farm
     bad = _farm_cli(farm, "devices", "move", "nope", "--to", "rack-2")

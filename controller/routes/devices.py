@@ -54,6 +54,10 @@ def device_out(
         app_version_checked=version_checked(device.app_version, checked),
         last_seen_at=device.last_seen_at,
         current_job_id=lease.job_id if lease else None,
+        mode=device.mode,
+        mode_reason=device.mode_reason,
+        mode_changed_at=device.mode_changed_at,
+        reboot_requested_at=device.reboot_requested_at,
     )
 
 

@@ -62,3 +62,19 @@ class U2Driver:
 
     def shell(self, command: str) -> str:
         return self._d.shell(shlex.split(command)).output
+
+    # --- recovery (device_agent/recovery.py) ---------------------------------------------
+    def reconnect(self) -> None:
+        """Drop the uiautomator2 session and renew the adb connection (network serials)."""
+        import adbutils
+
+        self._device = None
+        if ":" in self.serial:
+            adbutils.adb.disconnect(self.serial)
+            adbutils.adb.connect(self.serial, timeout=10)
+
+    def reboot(self) -> None:
+        import adbutils
+
+        adbutils.adb.device(self.serial).reboot()
+        self._device = None

@@ -20,6 +20,17 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/healthz"): PUBLIC,
     ("GET", "/readyz"): PUBLIC,
     ("GET", "/v1/status"): PUBLIC,
+    ("GET", "/v1/status/page"): PUBLIC,
+    ("GET", "/v1/errors"): SCHEDULER,
+    ("GET", "/v1/console/pulse"): SCHEDULER,
+    ("GET", "/v1/media/{media_id}/thumbnail"): SCHEDULER,
+    ("GET", "/v1/jobs/{job_id}/failure"): SCHEDULER,
+    ("POST", "/v1/devices/{serial}/drain"): OPS,
+    ("POST", "/v1/devices/{serial}/quarantine"): OPS,
+    ("POST", "/v1/devices/{serial}/release"): OPS,
+    ("POST", "/v1/devices/{serial}/reboot"): OPS,
+    ("GET", "/v1/agents/commands"): AGENT_TOKEN,
+    ("POST", "/v1/agents/devices/{serial}/report"): AGENT_TOKEN,
     ("GET", "/metrics"): PUBLIC,
     ("POST", "/v1/media"): SCHEDULER,
     ("GET", "/v1/media/{media_id}"): SCHEDULER,
@@ -67,7 +78,7 @@ PATH_VALUES = {
     "job_id": "1",
     "token": "1",
     "webhook_id": "1",
-    "key_id": "1",
+    "key_id": "999999",  # not a real key: revoking one would lock out the callers after it
     "name": "1.png",
 }
 
