@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
+import random
 from typing import Any
 
 MAX_ACCOUNTS_PER_APP = 5
@@ -78,10 +79,23 @@ class ProfilePost:
     media_types: list[str]
     posted_at: datetime
     published: PublishedPost | None = None
+    # the counters the opened post shows (seeded per account and post; tests may set them)
+    likes: int = 0
+    comments: int = 0
+    views: int | None = None  # reels and videos only
 
     @property
     def item_count(self) -> int:
         return len(self.media_types)
+
+    def seed_counters(self, seed: str) -> None:
+        """Deterministic counters for a post: a few dozen likes, some comments, plays for a
+        video (the same seed gives the same numbers on every run)."""
+        rng = random.Random(seed)
+        self.likes = rng.randint(3, 900)
+        self.comments = rng.randint(0, self.likes // 8 + 1)
+        if self.kind == "reel" or "video" in self.media_types:
+            self.views = self.likes * rng.randint(8, 40)
 
 
 @dataclass
@@ -121,14 +135,14 @@ class AccountState:
             caption = seed_texts[i % len(seed_texts)] if seed_texts else ""
             kind = "carousel" if i % 5 == 3 else "feed"
             types = ["image", "image", "image"] if kind == "carousel" else ["image"]
-            history.append(
-                ProfilePost(
-                    kind=kind,
-                    caption=caption,
-                    media_types=types,
-                    posted_at=now.replace(microsecond=0) - timedelta(days=3 * (i + 1)),
-                )
+            post = ProfilePost(
+                kind=kind,
+                caption=caption,
+                media_types=types,
+                posted_at=now.replace(microsecond=0) - timedelta(days=3 * (i + 1)),
             )
+            post.seed_counters(f"{account.username}:{i}")
+            history.append(post)
         stories = [
             StoryItem("image", now.replace(microsecond=0) - timedelta(hours=1 + 2 * i))
             for i in reversed(range(account.stories))

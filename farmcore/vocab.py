@@ -69,6 +69,7 @@ class LeasePurpose(StrEnum):
     PUBLISH = "publish"
     VERIFY = "verify"
     LOGIN = "login"
+    STATS = "stats"  # read the counters of an account's recent posts (no job)
 
 
 class LeaseState(StrEnum):
@@ -124,6 +125,7 @@ class Outcome(StrEnum):
     VERIFIED_PUBLISHED = "verified_published"
     VERIFIED_ABSENT = "verified_absent"
     LOGGED_IN = "logged_in"
+    STATS_READ = "stats_read"
 
 
 def values(enum: type[StrEnum]) -> tuple[str, ...]:

@@ -446,16 +446,15 @@ class InstagramApp:
             for item in upload.items:
                 state.stories.append(StoryItem(item.kind, now, item.duration, post))
             return
-        state.profile.insert(
-            0,
-            ProfilePost(
-                kind=upload.kind,
-                caption=upload.caption,
-                media_types=post.media_types,
-                posted_at=now,
-                published=post,
-            ),
+        new = ProfilePost(
+            kind=upload.kind,
+            caption=upload.caption,
+            media_types=post.media_types,
+            posted_at=now,
+            published=post,
         )
+        new.seed_counters(f"{upload.username}:{upload.caption}:{len(state.profile)}")
+        state.profile.insert(0, new)
 
     # ----------------------------------------------------------------- accounts
     def log_in(self, username: str, password: str) -> None:
