@@ -26,7 +26,7 @@ import sqlalchemy as sa
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import leases
+from controller import leases, post_stats
 from controller.config import Settings
 from controller.models import Account, Device, Job, Lease
 from controller.timeutil import utcnow
@@ -160,6 +160,62 @@ def _logins(
     return out
 
 
+def _stats_reads(
+    session: Session,
+    settings: Settings,
+    device_ids: list[int] | None,
+    now: datetime,
+    busy: set[int],
+) -> dict[int, int]:
+    """{device id: account id} of the stats readings a free, idle device may do now (the
+    lowest priority: only devices given no other work in this pass, `busy`): none of the
+    phone's accounts has a job due within `stats_margin_s` (or unknown) or a login asked for,
+    and the account's last reading is older than `stats_interval_s` (the oldest goes first)."""
+    if settings.stats_interval_s <= 0:
+        return {}
+    soon = now + timedelta(seconds=settings.stats_margin_s)
+    due_soon = (
+        select(Job.id)
+        .join(Account, Account.id == Job.account_id)  # type: ignore[arg-type]
+        .where(
+            Account.device_id == Device.id,
+            sa.or_(
+                Job.state.in_((JobState.UNKNOWN, JobState.LEASED, JobState.PUBLISHING)),  # type: ignore[attr-defined]
+                sa.and_(Job.state == JobState.SCHEDULED, Job.scheduled_at <= soon),
+            ),
+        )
+        .exists()
+    )
+    login_asked = (
+        select(Account.id)
+        .where(
+            Account.device_id == Device.id,
+            Account.login_requested_at.is_not(None),  # type: ignore[union-attr]
+        )
+        .exists()
+    )
+    rows = session.execute(
+        select(Account.device_id, Account.id)
+        .join(Device, Device.id == Account.device_id)  # type: ignore[arg-type]
+        .where(
+            Account.state == AccountState.ACTIVE,
+            Device.status == DeviceStatus.IDLE,
+            ~due_soon,
+            ~login_asked,
+            *_device_filter(settings, device_ids, now),
+        )
+    ).all()
+    rows = [r for r in rows if r.device_id not in busy]
+    last = post_stats.last_reads(session, [r.id for r in rows])
+    stale = now - timedelta(seconds=settings.stats_interval_s)
+    never = datetime.min.replace(tzinfo=now.tzinfo)
+    out: dict[int, int] = {}
+    for device_id, account_id in sorted(rows, key=lambda r: (last.get(r.id, never), r.id)):
+        if last.get(account_id, never) < stale:
+            out.setdefault(device_id, account_id)
+    return out
+
+
 def _lock(session: Session, model: type, ids: list[int]) -> dict[int, object]:
     """The rows of `ids` this transaction could lock (SKIP LOCKED: rows held elsewhere are left
     out); on SQLite the transaction already holds the database's write lock."""
@@ -183,9 +239,7 @@ def run_pass(
     result = PassResult()
     logins = _logins(session, settings, device_ids, now)
     rows = _candidates(session, settings, device_ids, now)
-    if not rows and not logins:
-        return result
-    paced = _paced_out_accounts(session, settings, rows, now)
+    paced = _paced_out_accounts(session, settings, rows, now) if rows else set()
     # per device: login first, then unknown before due, then earliest
     best: dict[int, sa.Row] = {}
     for row in sorted(rows, key=lambda r: (r.state != JobState.UNKNOWN, r.scheduled_at, r.job_id)):
@@ -194,10 +248,15 @@ def run_pass(
         if row.state == JobState.SCHEDULED and row.account_id in paced:
             continue
         best[row.device_id] = row
+    # the lowest priority: reading post statistics on a phone with nothing due soon
+    stats = _stats_reads(session, settings, device_ids, now, set(best) | set(logins))
+    if not best and not logins and not stats:
+        return result
     jobs = _lock(session, Job, [r.job_id for r in best.values()])
     login_accounts = _lock(session, Account, list(logins.values()))
     wanted = [d for d, r in best.items() if r.job_id in jobs]
     wanted += [d for d, a in logins.items() if a in login_accounts]
+    wanted += list(stats)
     devices = _lock(session, Device, sorted(wanted))
     taken = set(
         session.exec(
@@ -207,7 +266,7 @@ def run_pass(
             )
         ).all()
     )
-    result.skipped = len(best) + len(logins) - len(devices)
+    result.skipped = len(best) + len(logins) + len(stats) - len(devices)
     for device_id, device in devices.items():
         if device_id in taken:
             continue
@@ -217,6 +276,12 @@ def run_pass(
             assert isinstance(account, Account)
             leases.open_lease(session, settings, device, LeasePurpose.LOGIN, account=account)
             result.created += 1
+            continue
+        if device_id in stats:
+            account = session.get(Account, stats[device_id])
+            if account is not None:
+                leases.open_lease(session, settings, device, LeasePurpose.STATS, account=account)
+                result.created += 1
             continue
         row = best[device_id]
         job = jobs[row.job_id]

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import accounts, lifecycle, notify
+from controller import accounts, lifecycle, notify, post_stats
 from controller.config import Settings
 from controller.errors import ApiError
 from controller.models import Account, Device, Job, JobEvent, Lease, MediaAsset
@@ -177,6 +177,23 @@ def _body(
             expires_at=lease.expires_at,
             password=secrets.decrypt(account.password_enc),
         )
+    if lease.purpose == LeasePurpose.STATS:  # read the counters of the account's posts
+        account = session.get(Account, lease.account_id)
+        if account is None:
+            raise ApiError(404, "account_not_found", "the account of this stats lease is gone")
+        return LeaseOut(
+            token=lease.token or 0,
+            purpose="stats",
+            job_id=None,
+            kind="",
+            account=account.username,
+            device=serial,
+            caption="",
+            marker="",
+            fit="",
+            media=[],
+            expires_at=lease.expires_at,
+        )
     job = session.get(Job, lease.job_id)
     assert job is not None
     account = session.get(Account, job.account_id)
@@ -274,8 +291,10 @@ def report(
     `publishing`; `point_of_no_return` (acknowledged before the final Share tap) marks the
     moment after which an expired lease makes the job `unknown` instead of retrying it."""
     login = session.get(Lease, token)
-    if login is not None and login.purpose == LeasePurpose.LOGIN:
-        raise ApiError(422, "login_lease", f"lease {token} is a login lease and takes no events")
+    if login is not None and login.purpose in (LeasePurpose.LOGIN, LeasePurpose.STATS):
+        raise ApiError(
+            422, "login_lease", f"lease {token} is a {login.purpose} lease and takes no events"
+        )
     lease, job = _live(session, token, agent_id)
     lease.expires_at = utcnow() + timedelta(seconds=settings.lease_ttl_s)
     session.add(lease)
@@ -316,6 +335,8 @@ def complete(
     """The agent's outcome of a lease: (job id, the job's new state), or (None, the account's
     state) for a login lease. A stale lease (expired, superseded) is a 409 and changes nothing."""
     login = session.get(Lease, token)
+    if login is not None and login.purpose == LeasePurpose.STATS and login.agent_id == agent_id:
+        return post_stats.complete_stats_lease(session, login, body, actor)
     if login is not None and login.agent_id == agent_id and login.state == LeaseState.DONE:
         return _replay(session, login, body)
     if login is not None and login.purpose == LeasePurpose.LOGIN and login.agent_id == agent_id:
@@ -383,6 +404,12 @@ def _replay(session: Session, lease: Lease, body: CompleteIn) -> tuple[int | Non
         )
     log.info("lease_completion_repeated", lease=lease.token, outcome=body.outcome)
     return job_id, state
+
+
+def close_done(session: Session, lease: Lease) -> None:
+    """A lease settled by its agent: done, and its phone idle again."""
+    _close(session, lease, LeaseState.DONE)
+    _device_free(session, lease)
 
 
 def _close(session: Session, lease: Lease, state: LeaseState) -> None:
