@@ -34,6 +34,7 @@ from controller.routes import (
     media,
     status,
 )
+from controller.routes import stats as stats_routes
 from controller.routes import webhooks as webhook_routes
 from controller.schemas import ErrorOut
 from controller.security import SecretBox
@@ -188,6 +189,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         keys,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
+    app.include_router(stats_routes.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)
     app.include_router(dashboard.router)
     app.include_router(console.router, responses=ERROR_RESPONSES)

@@ -116,7 +116,11 @@ def device_busy(session: Session, device: Device) -> bool:
 
 
 def deliver(
-    session: Session, agent_id: int, secrets: SecretBox, media_url: Callable[[str], str]
+    session: Session,
+    agent_id: int,
+    secrets: SecretBox,
+    media_url: Callable[[str], str],
+    max_posts: int = 6,
 ) -> list[LeaseOut]:
     """Every active lease of the agent not yet handed over, as the protocol's bodies; they are
     marked delivered. `media_url(sha256)` is where the agent downloads an item."""
@@ -133,7 +137,7 @@ def deliver(
     for lease in pending:
         lease.delivered_at = now
         session.add(lease)
-        out.append(_body(session, lease, secrets, media_url))
+        out.append(_body(session, lease, secrets, media_url, max_posts))
     return out
 
 
@@ -154,7 +158,11 @@ def _preload(session: Session, pending: list[Lease]) -> None:
 
 
 def _body(
-    session: Session, lease: Lease, secrets: SecretBox, media_url: Callable[[str], str]
+    session: Session,
+    lease: Lease,
+    secrets: SecretBox,
+    media_url: Callable[[str], str],
+    max_posts: int = 6,
 ) -> LeaseOut:
     device = session.get(Device, lease.device_id)
     serial = device.serial if device else ""
@@ -193,6 +201,7 @@ def _body(
             fit="",
             media=[],
             expires_at=lease.expires_at,
+            max_posts=max_posts,
         )
     job = session.get(Job, lease.job_id)
     assert job is not None

@@ -64,9 +64,7 @@ def engagement(likes: int | None, comments: int | None, views: int | None) -> in
 # --- storing readings ------------------------------------------------------------------------
 
 
-def _match_jobs(
-    session: Session, account_id: int, readings: list[PostReadingIn]
-) -> dict[int, Job]:
+def _match_jobs(session: Session, account_id: int, readings: list[PostReadingIn]) -> dict[int, Job]:
     """{index of a reading: the published job it shows}, one job per reading at most."""
     jobs = session.exec(
         select(Job)

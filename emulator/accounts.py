@@ -6,9 +6,9 @@ actually went out from this phone, in order, duplicates included.
 
 from __future__ import annotations
 
+import random
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-import random
 from typing import Any
 
 MAX_ACCOUNTS_PER_APP = 5

@@ -171,6 +171,9 @@ class LeaseOut(BaseModel):
     password: str | None = Field(
         default=None, description="login leases only: the stored password, for the login flow"
     )
+    max_posts: int | None = Field(
+        default=None, description="stats leases only: how many recent posts to read"
+    )
 
     def __repr__(self) -> str:
         return f"LeaseOut(token={self.token}, purpose={self.purpose!r}, job_id={self.job_id})"

@@ -48,7 +48,7 @@ def parse_count(text: str) -> int | None:
         return int(re.sub(r"[.,\u202f ]", "", digits))  # grouped thousands
     # abbreviated: the separator is the decimal mark ("12.5K", "12,5 mil", "1,2 M")
     value = float(re.sub(r"[\u202f ]", "", digits).replace(",", "."))
-    return int(round(value * scale))
+    return round(value * scale)
 
 
 # words of each counter (casefolded), en + es, as the app writes them after/before a number
@@ -71,7 +71,10 @@ _BEFORE = {
     "comments": ("view all", "ver los", "ver las", "ver todos los", "ver 1"),
     "likes": (),
 }
-_COUNT = r"(\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)(?:\s?(?:mill\.|mill|mln|mil|k|m|b)(?![a-z]))?"
+_COUNT = (
+    r"(\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)"
+    r"(?:\s?(?:mill\.|mill|mln|mil|k|m|b)(?![a-z]))?"
+)
 
 
 @dataclass(frozen=True)
