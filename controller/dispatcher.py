@@ -174,11 +174,12 @@ def _stats_reads(
     if settings.stats_interval_s <= 0:
         return {}
     soon = now + timedelta(seconds=settings.stats_margin_s)
+    mate = sa.orm.aliased(Account)  # any account of the same phone
     due_soon = (
         select(Job.id)
-        .join(Account, Account.id == Job.account_id)  # type: ignore[arg-type]
+        .join(mate, mate.id == Job.account_id)  # type: ignore[arg-type]
         .where(
-            Account.device_id == Device.id,
+            mate.device_id == Device.id,
             sa.or_(
                 Job.state.in_((JobState.UNKNOWN, JobState.LEASED, JobState.PUBLISHING)),  # type: ignore[attr-defined]
                 sa.and_(Job.state == JobState.SCHEDULED, Job.scheduled_at <= soon),
@@ -187,10 +188,10 @@ def _stats_reads(
         .exists()
     )
     login_asked = (
-        select(Account.id)
+        select(mate.id)
         .where(
-            Account.device_id == Device.id,
-            Account.login_requested_at.is_not(None),  # type: ignore[union-attr]
+            mate.device_id == Device.id,
+            mate.login_requested_at.is_not(None),  # type: ignore[union-attr]
         )
         .exists()
     )

@@ -141,6 +141,8 @@ def complete_stats_lease(
     account = session.get(Account, lease.account_id)
     if account is None:
         raise ApiError(404, "account_not_found", "the account of this stats lease is gone")
+    if body.outcome not in (Outcome.STATS_READ, Outcome.FAILED):
+        raise ApiError(422, "invalid_outcome", f"{body.outcome} does not settle a stats lease")
     if lease.state == LeaseState.DONE:  # the agent re-sends an outcome it got no answer for
         stored = session.exec(
             select(func.count()).select_from(PostStat).where(PostStat.lease_token == lease.token)
@@ -161,14 +163,12 @@ def complete_stats_lease(
             posts=len(rows),
             matched=sum(1 for r in rows if r.job_id is not None),
         )
-    elif body.outcome == Outcome.FAILED:
+    else:
         kind = FLOW_CODES.get(body.error_code or "")
         if kind is not None and kind.holds_account is not None:
             why = f"{kind.code}: {body.error_message or kind.description}"
             accounts.hold(session, account, kind.holds_account, why)
         log.warning("stats_failed", account=account.username, error_code=body.error_code)
-    else:
-        raise ApiError(422, "invalid_outcome", f"{body.outcome} does not settle a stats lease")
     return None, account.state
 
 
