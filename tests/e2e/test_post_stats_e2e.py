@@ -4,6 +4,9 @@ API serves them matched to the job, as the simulated profile shows them."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -94,3 +97,36 @@ def test_published_job_gets_its_counters(local_farm: LocalFarm, account: str) ->
         csv_text = http.get(f"/v1/accounts/{account}/stats.csv").text
         assert csv_text.splitlines()[0].startswith("read_at,account,job_id")
         assert f",{job['id']},feed," in csv_text
+
+
+FARM = [str(Path(sys.executable).parent / "farm")]  # the installed script
+
+
+def _farm_cli(local_farm: LocalFarm, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, FARM_URL=local_farm.controller.url, FARM_KEY=local_farm.keys["ops"])
+    return subprocess.run([*FARM, *args], capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_farm_stats_cli(local_farm: LocalFarm, tmp_path: Path) -> None:
+    headers = {"Authorization": f"Bearer {local_farm.keys['ops']}"}
+    with httpx.Client(base_url=local_farm.controller.url, headers=headers, timeout=30) as http:
+        _until(lambda: http.get("/v1/accounts/st.one/stats").json()["last_read_at"])
+
+    shown = _farm_cli(local_farm, "stats", "st.one")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("st.one: ") and "top posts:" in shown.stdout
+    assert "kind" in shown.stdout and "feed" in shown.stdout
+
+    target = tmp_path / "st-one.csv"
+    saved = _farm_cli(local_farm, "stats", "st.one", "--csv", str(target))
+    assert saved.returncode == 0, saved.stderr
+    rows = target.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("read_at,account,job_id,kind") and len(rows) > 1
+    assert saved.stdout.strip() == f"wrote {target} ({len(rows) - 1} readings)"
+
+    missing = _farm_cli(local_farm, "stats", "nobody")
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert missing.stderr.startswith("error: account_not_found:")
+    assert len(missing.stderr.strip().splitlines()) == 1
+    unwritable = _farm_cli(local_farm, "stats", "st.one", "--csv", str(tmp_path / "no" / "x.csv"))
+    assert unwritable.returncode == 1 and unwritable.stderr.startswith("error: cannot write")
