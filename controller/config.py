@@ -51,6 +51,7 @@ class Settings:
     stats_interval_s: float = 0.0
     stats_margin_s: float = 900.0
     stats_max_posts: int = 6
+    stats_per_pass: int = 50  # at most this many stats leases opened by one dispatch pass
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

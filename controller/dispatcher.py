@@ -212,6 +212,8 @@ def _stats_reads(
     never = datetime.min.replace(tzinfo=now.tzinfo)
     out: dict[int, int] = {}
     for device_id, account_id in sorted(rows, key=lambda r: (last.get(r.id, never), r.id)):
+        if len(out) >= settings.stats_per_pass:
+            break  # paced: a rack coming up does not open a lease per phone in one transaction
         if last.get(account_id, never) < stale:
             out.setdefault(device_id, account_id)
     return out

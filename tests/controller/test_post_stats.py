@@ -286,3 +286,12 @@ def test_a_failed_reading_holds_an_account_it_cannot_read(api: Api) -> None:
     late = {"outcome": "stats_read", "readings": [_reading(1, "x", 1, 1)]}
     _complete(api, token, lease["token"], late, 409)
     assert _complete(api, token, lease["token"], body)["state"] == "needs_auth"
+
+
+def test_stats_leases_per_pass_are_capped_oldest_reading_first(api: Api) -> None:
+    api.client.app.state.settings.stats_per_pass = 1  # type: ignore[attr-defined]
+    token = _farm(api, ("sim-01", "sim-02"))
+    first = _claim(api, token, ["sim-01", "sim-02"])
+    assert [x["account"] for x in first] == ["acct.1"]  # never read: by id
+    second = _claim(api, token, ["sim-02"])
+    assert [x["account"] for x in second] == ["acct.2"]
