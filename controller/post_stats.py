@@ -18,7 +18,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import structlog
@@ -64,26 +64,62 @@ def engagement(likes: int | None, comments: int | None, views: int | None) -> in
 # --- storing readings ------------------------------------------------------------------------
 
 
-def _match_jobs(session: Session, account_id: int, readings: list[PostReadingIn]) -> dict[int, Job]:
+STORY_SKEW = timedelta(minutes=2)  # phone clock vs the controller's, and the posting delay
+
+
+def _story_unit(age_s: int) -> int:
+    """The resolution of a story's age as the viewer writes it (`5m`, `3h`)."""
+    return 60 if age_s < 3600 else 3600 if age_s < 86400 else 86400
+
+
+def _match_story(
+    reading: PostReadingIn, jobs: list[Job], taken: set[int], now: datetime
+) -> Job | None:
+    """The story job published when the viewer's age says (it has no caption): the age has
+    the unit's resolution, so the item went out between `now - age - unit` and `now - age`."""
+    if reading.age_s is None:
+        return None
+    newest = now - timedelta(seconds=reading.age_s) + STORY_SKEW
+    oldest = newest - timedelta(seconds=_story_unit(reading.age_s)) - 2 * STORY_SKEW
+    fits = [
+        j
+        for j in jobs
+        if j.kind == PostKind.STORY
+        and j.id not in taken
+        and j.published_at is not None
+        and oldest <= j.published_at <= newest
+    ]
+    return min(fits, key=lambda j: (j.published_at, j.id or 0)) if fits else None
+
+
+def _match_jobs(
+    session: Session, account_id: int, readings: list[PostReadingIn], now: datetime
+) -> dict[int, Job]:
     """{index of a reading: the published job it shows}, one job per reading at most."""
-    jobs = session.exec(
-        select(Job)
-        .where(
-            Job.account_id == account_id,
-            Job.state == JobState.PUBLISHED,
-            Job.kind != PostKind.STORY,
-        )
-        .order_by(Job.published_at.desc(), Job.id.desc())  # type: ignore[union-attr]
-    ).all()
+    jobs = list(
+        session.exec(
+            select(Job)
+            .where(Job.account_id == account_id, Job.state == JobState.PUBLISHED)
+            .order_by(Job.published_at.desc(), Job.id.desc())  # type: ignore[union-attr]
+        ).all()
+    )
     taken: set[int] = set()
     out: dict[int, Job] = {}
     for i, reading in enumerate(readings):
+        if reading.kind == PostKind.STORY:
+            story = _match_story(reading, jobs, taken, now)
+            if story is not None:
+                out[i] = story
+                taken.add(story.id or 0)
+            continue
         shown = _norm(reading.caption)
         if not shown:
             continue
         for job in jobs:
             marker = _norm(job.caption.strip()[:MARKER_CHARS])
-            if job.id in taken or not marker or job.kind != _job_kind(reading.kind, job.kind):
+            if job.kind == PostKind.STORY or job.id in taken or not marker:
+                continue
+            if job.kind != _job_kind(reading.kind, job.kind):
                 continue
             if marker in shown:
                 out[i] = job
@@ -99,6 +135,12 @@ def _job_kind(reading_kind: str, job_kind: str) -> str:
     return reading_kind
 
 
+def _ref(reading: PostReadingIn, job: Job | None) -> str:
+    if job is not None and reading.kind == PostKind.STORY:
+        return f"s:job{job.id}"
+    return reading.post_ref
+
+
 def record(
     session: Session,
     account: Account,
@@ -109,7 +151,7 @@ def record(
 ) -> list[PostStat]:
     """Store one reading per post, matched to the account's published jobs. Caller commits."""
     now = now or utcnow()
-    matched = _match_jobs(session, account.id or 0, readings)
+    matched = _match_jobs(session, account.id or 0, readings, now)
     rows = []
     for i, reading in enumerate(readings):
         job = matched.get(i)
@@ -117,7 +159,8 @@ def record(
             account_id=account.id or 0,
             job_id=job.id if job is not None else None,
             kind=reading.kind,
-            post_ref=reading.post_ref,
+            # a story has no caption: once matched, its job names it across readings
+            post_ref=_ref(reading, job),
             caption=reading.caption[:200],
             posted_at=job.published_at if job is not None else None,
             likes=reading.likes,

@@ -323,6 +323,7 @@ class DeviceWorker:
                     comments=r.comments,
                     views=r.views,
                     date_label=r.date_label,
+                    age_s=r.age_s,
                 )
                 for r in result.readings
             ],

@@ -106,6 +106,7 @@ class StoryItem:
     posted_at: datetime
     duration: float | None = None  # video seconds
     published: PublishedPost | None = None
+    viewers: int = 0  # "Seen by N" in the own story viewer (tests may set it)
 
     @property
     def view_seconds(self) -> float:
@@ -144,7 +145,11 @@ class AccountState:
             post.seed_counters(f"{account.username}:{i}")
             history.append(post)
         stories = [
-            StoryItem("image", now.replace(microsecond=0) - timedelta(hours=1 + 2 * i))
+            StoryItem(
+                "image",
+                now.replace(microsecond=0) - timedelta(hours=1 + 2 * i),
+                viewers=random.Random(f"{account.username}:story:{i}").randint(5, 400),
+            )
             for i in reversed(range(account.stories))
         ]
         return cls(account=account, profile=history, stories=stories)

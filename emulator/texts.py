@@ -29,6 +29,7 @@ EN: dict[str, str] = {
     "age_h": "{n}h",
     "more_actions": "More actions",
     "activity": "Activity",
+    "seen_by": "Seen by {n}",
     "posting": "Posting…",
     "finishing": "Finishing up",
     "couldnt_post": "Couldn't post. We'll try again when you have a better connection.",
@@ -325,6 +326,7 @@ ES: dict[str, str] = {
     "age_h": "{n} h",
     "more_actions": "Más acciones",
     "activity": "Actividad",
+    "seen_by": "Visto por {n}",
     "posting": "Publicando…",
     "finishing": "Finalizando",
     "couldnt_post": "No se pudo publicar. Lo volveremos a intentar cuando tengas una mejor "

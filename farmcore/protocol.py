@@ -214,6 +214,12 @@ class PostReadingIn(StrictModel):
     comments: int | None = Field(default=None, ge=0)
     views: int | None = Field(default=None, ge=0, description="plays; null for photos")
     date_label: str = Field(default="", max_length=40, description="the date the app shows")
+    age_s: int | None = Field(
+        default=None,
+        ge=0,
+        le=7 * 86400,
+        description="stories: the least age the viewer shows (`3h` → 10800), for matching",
+    )
 
 
 class CompleteIn(StrictModel):

@@ -386,6 +386,8 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     },
     "more": {"en": ["more"], "es": ["más"], "fr": ["plus"]},
     "n_of_m": {"en": ["of"], "es": ["de"], "fr": ["sur"]},
+    # the own story viewer: how many people saw the item (matched as a prefix)
+    "seen_by": {"en": ["Seen by"], "es": ["Visto por"], "fr": ["Vu par"]},
     "posts_word": {
         "en": ["posts", "post"],
         "es": ["publicaciones", "publicación"],
@@ -637,6 +639,7 @@ _ELEMENTS = [
     # the profile's Reels tab: a reel's play count
     el("views_text", ids=("preview_clip_play_count",), package=IG),
     el("post_date", ids=("row_feed_textview_time",), package=IG),
+    el("story_seen_by", texts=("seen_by",), descs=("seen_by",), match="prefix", package=IG),
     el("more_word", texts=("more",), package=IG),
     el("more_button", descs=("more",), classes=("Button",), package=IG),
     # -- interruptions

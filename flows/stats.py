@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from flows.account import STALE_DIALOGS, EnsureAccount
 from flows.counts import Counts, counts_in, parse_count
@@ -34,6 +35,7 @@ from flows.engine import Engine, Outcome, Screen
 from flows.hierarchy import Node
 from flows.request import FlowStats
 from flows.selectors import normalize, text_variants
+from flows.stories import age_floor, media_type_of
 from flows.verify import CAROUSEL_WORDS, grid_cells
 
 MARKER_CHARS = 60  # the controller's job marker: the caption's first 60 characters
@@ -52,6 +54,7 @@ class PostReading:
     comments: int | None = None
     views: int | None = None
     date_label: str = ""  # the post's date as the app writes it ("December 9", "3 days ago")
+    age_s: int | None = None  # stories: the least age the viewer's timestamp allows
 
 
 @dataclass
@@ -200,20 +203,85 @@ class ReadPosts:
         raise engine.unexpected(screen, self.name)
 
 
+MAX_STORY_ITEMS = 30
+
+
+class ReadStories:
+    """Goal: the "Seen by N" of each item of the own story (oldest first), then back on the
+    profile. No story ring on the avatar: nothing to read."""
+
+    name = "reading who saw the own story"
+    tolerates = STALE_DIALOGS
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.opened = False
+        self.readings: list[PostReading] = []
+        self.now = now or datetime.now(UTC)
+
+    def step(self, engine: Engine, screen: Screen) -> Outcome:
+        if screen.name == "profile":
+            if self.opened or not screen.has("story_ring"):
+                return Outcome.DONE  # walked to the end (the viewer closed), or no story
+            avatar = screen.find("own_avatar")
+            if avatar is None:
+                raise engine.unexpected(screen, "looking for the own avatar")
+            self.opened = True
+            engine.tap(avatar)
+            return Outcome.CONTINUE
+        if screen.name == "story_viewer" and self.opened:
+            self._read(screen)
+            if len(self.readings) >= MAX_STORY_ITEMS:
+                engine.press("back")
+                return Outcome.CONTINUE
+            media = screen.find("story_media") or screen.find("story_viewer")
+            assert media is not None
+            b = media.bounds  # the right part goes forward (the left third goes back)
+            engine.tap_xy(b.left + (b.right - b.left) * 4 // 5, (b.top + b.bottom) // 2)
+            return Outcome.CONTINUE
+        raise engine.unexpected(screen, self.name)
+
+    def _read(self, screen: Screen) -> None:
+        stamp = screen.find("story_timestamp")
+        label = stamp.text.strip() if stamp is not None else ""
+        age = age_floor(label) if label else None
+        seen = screen.find("story_seen_by")
+        views = counts_in((seen.text or seen.content_desc) if seen else "").views
+        position = len(self.readings) + 1
+        posted = (self.now - age).strftime("%Y-%m-%dT%H") if age is not None else label
+        self.readings.append(
+            PostReading(
+                position=position,
+                kind="story",
+                post_ref=f"s:{posted}:{media_type_of(screen) or ''}"[:100],
+                caption="",
+                views=views if seen is not None else None,
+                date_label=label[:40],
+                age_s=int(age.total_seconds()) if age is not None else None,
+            )
+        )
+
+
 def read_stats(
     driver: Driver,
     username: str,
     *,
     max_posts: int = 6,
+    stories: bool = True,
     deadline_s: float = 120,
     step_budget: int = 80,
     poll_s: float = 1.0,
 ) -> StatsResult:
-    """The counters of the `max_posts` newest posts of `username` (newest first). Raises
+    """The counters of the `max_posts` newest posts of `username` (newest first), then (with
+    `stories`) the "Seen by" count of each item of its live story (oldest first). Raises
     FlowError when the phone cannot answer (logged out, challenge, an unknown screen…)."""
     engine = Engine(driver, deadline_s=deadline_s, step_budget=step_budget, poll_s=poll_s)
     ensure = EnsureAccount(username)
     engine.run(ensure)
     reader = ReadPosts(username, max_posts)
     engine.run(reader)
-    return StatsResult(readings=reader.readings, stats=engine.stats)
+    readings = reader.readings
+    if stories:
+        story = ReadStories()
+        engine.run(story)
+        readings = readings + story.readings
+    return StatsResult(readings=readings, stats=engine.stats)

@@ -8,6 +8,7 @@ dialogs, the published-post record).
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -444,7 +445,11 @@ class InstagramApp:
             return
         if upload.kind == "story":
             for item in upload.items:
-                state.stories.append(StoryItem(item.kind, now, item.duration, post))
+                story = StoryItem(item.kind, now, item.duration, post)
+                story.viewers = random.Random(f"{upload.username}:{len(state.stories)}").randint(
+                    5, 400
+                )
+                state.stories.append(story)
             return
         new = ProfilePost(
             kind=upload.kind,

@@ -295,3 +295,42 @@ def test_stats_leases_per_pass_are_capped_oldest_reading_first(api: Api) -> None
     assert [x["account"] for x in first] == ["acct.1"]  # never read: by id
     second = _claim(api, token, ["sim-02"])
     assert [x["account"] for x in second] == ["acct.2"]
+
+
+def test_story_readings_match_story_jobs_by_age(api: Api) -> None:
+    token = _farm(api, ("sim-01",))
+    first = _claim(api, token, ["sim-01"])
+    _complete(api, token, first[0]["token"], {"outcome": "stats_read", "readings": []})
+    story = api.job([api.upload(seed=4)], account="acct.1", kind="story")
+    (lease,) = _claim(api, token, ["sim-01"])
+    _complete(api, token, lease["token"], {"outcome": "published"})
+    with Session(_engine(api)) as session:  # it went out 3 h 20 min ago
+        job = session.get(Job, story["id"])
+        assert job is not None
+        job.published_at = utcnow() - timedelta(hours=3, minutes=20)
+        session.add(job)
+        session.commit()
+
+    def story_reading(position: int, age_h: int, views: int) -> dict:
+        return {
+            "position": position,
+            "kind": "story",
+            "post_ref": f"s:{position}",
+            "views": views,
+            "date_label": f"{age_h}h",
+            "age_s": age_h * 3600,
+        }
+
+    stats = _stats_lease(api, token)
+    readings = [story_reading(1, 5, 70), story_reading(2, 3, 40), story_reading(3, 1, 9)]
+    _complete(api, token, stats["token"], {"outcome": "stats_read", "readings": readings})
+
+    data = api.client.get(f"/v1/jobs/{story['id']}/stats", headers=api.as_("scheduler")).json()
+    assert [(h["views"], h["post_ref"], h["kind"]) for h in data["history"]] == [
+        (40, f"s:job{story['id']}", "story")
+    ]
+    with Session(_engine(api)) as session:
+        unmatched = session.exec(
+            select(PostStat.views).where(PostStat.job_id.is_(None)).order_by(PostStat.id)  # type: ignore[union-attr]
+        ).all()
+    assert unmatched == [70, 9]

@@ -93,3 +93,17 @@ def test_older_layout_likes_line_and_comments_link(locale: str, likes: str, comm
     screen = _open_first_post(locale, "legacy", likes=12_500, comments=56)
     assert screen.find(rid="row_feed_textview_likes").text == likes
     assert screen.find(rid="row_feed_view_all_comments_text").text == comments
+
+
+@pytest.mark.parametrize(("locale", "seen"), [("en", "Seen by 1,234"), ("es", "Visto por 1234")])
+def test_own_story_viewer_says_who_saw_it(locale: str, seen: str) -> None:
+    phone = SimPhone(
+        "sim-story", seed=3, locale=locale, accounts=[SimAccount("acct", posts=3, stories=1)]
+    )
+    phone.app.accounts["acct"].stories[0].viewers = 1_234
+    phone.app_start(IG)
+    tap(phone, rid="profile_tab")
+    tap(phone, rid="row_profile_header_imageview")
+    screen = ui(phone)
+    assert screen.find(rid="reel_viewer_root") is not None
+    assert screen.find(text=seen) is not None

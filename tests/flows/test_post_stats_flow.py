@@ -137,3 +137,23 @@ def test_read_stats_switches_to_the_account_first() -> None:
     result = read_stats(phone, "brand_two", max_posts=2, poll_s=POLL_S)
     expected = [(p.likes, p.comments or None) for p in phone.app.accounts["brand_two"].profile[:2]]
     assert [(r.likes, r.comments) for r in result.readings] == expected
+
+
+@pytest.mark.parametrize("locale", ["en", "es"])
+def test_read_stats_reads_who_saw_the_own_story(locale: str) -> None:
+    phone = new_phone(locale, accounts=[SimAccount("brand_one", posts=3, stories=3)])
+    stories = phone.app.accounts["brand_one"].stories
+    stories[1].viewers = 12_345  # "Seen by 12,345" / "Visto por 12.345"
+    result = read_stats(phone, "brand_one", max_posts=1, poll_s=POLL_S)
+    story = [r for r in result.readings if r.kind == "story"]
+    assert [r.views for r in story] == [s.viewers for s in stories]
+    assert [r.age_s for r in story] == [5 * 3600, 3 * 3600, 3600]  # oldest first
+    assert [r.likes for r in story] == [None, None, None]
+    assert len({r.post_ref for r in story}) == 3
+    assert result.readings[0].kind != "story"  # the posts come first
+
+
+def test_read_stats_without_a_story_reads_posts_only() -> None:
+    phone = new_phone("en", accounts=[SimAccount("brand_one", posts=3, stories=0)])
+    result = read_stats(phone, "brand_one", max_posts=2, poll_s=POLL_S)
+    assert [r.kind for r in result.readings] == ["feed", "feed"]
