@@ -5,7 +5,9 @@ A pass is a set operation, not a loop over the rack: one query finds, for every 
 free, healthy device, its most urgent job (an `unknown` one to verify first, else the earliest
 due), reading the due jobs through the index on `(state, scheduled_at)`; one grouped query reads
 the pacing of the accounts that have a due job; one query finds the logins asked for. The pass's
-cost grows with the jobs due now, not with the number of phones.
+cost grows with the jobs due now, not with the number of phones. When post statistics are on
+(`stats_interval_s`), one more query finds the idle phones with nothing due soon whose
+accounts' counters are due for a reading: the lowest priority, never before due work.
 
 The chosen rows are then locked with `FOR UPDATE SKIP LOCKED` on PostgreSQL (jobs, then their
 devices), so replicas sharing one database never lease the same job or give one device two
