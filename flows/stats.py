@@ -124,7 +124,7 @@ def read_counters(screen: Screen) -> Counts:
             likes = value
         else:
             comments = value
-    for name in ("likes_text", "comments_text", "views_text"):
+    for name in ("likes_text", "comments_text"):
         node = next((n for n in screen.find_all(name) if id(n) in inside), None)
         if node is None:
             continue
@@ -132,6 +132,9 @@ def read_counters(screen: Screen) -> Counts:
         likes = found.likes if likes is None else likes
         comments = found.comments if comments is None else comments
         views = found.views if views is None else views
+    if views is None:  # the Reels tab's play count is a bare number ("140", "12.5K")
+        node = next((n for n in screen.find_all("views_text") if id(n) in inside), None)
+        views = parse_count(node.text) if node is not None else None
     return Counts(likes=likes, comments=comments, views=views)
 
 

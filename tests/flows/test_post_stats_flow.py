@@ -157,3 +157,16 @@ def test_read_stats_without_a_story_reads_posts_only() -> None:
     phone = new_phone("en", accounts=[SimAccount("brand_one", posts=3, stories=0)])
     result = read_stats(phone, "brand_one", max_posts=2, poll_s=POLL_S)
     assert [r.kind for r in result.readings] == ["feed", "feed"]
+
+
+def test_a_bare_play_count_is_read_as_views() -> None:
+    xml = (
+        '<hierarchy><node package="com.instagram.android" class="android.widget.FrameLayout"'
+        ' resource-id="com.instagram.android:id/action_bar_button_back" content-desc="Back"'
+        ' bounds="[0,0][10,10]"/>'
+        '<node package="com.instagram.android" class="android.widget.TextView"'
+        ' resource-id="com.instagram.android:id/preview_clip_play_count" text="12.5K"'
+        ' bounds="[0,20][10,30]"/></hierarchy>'
+    )
+    ui = parse(xml)
+    assert read_counters(Screen(classify(ui), ui)).views == 12_500
