@@ -639,6 +639,7 @@ _ELEMENTS = [
     # the profile's Reels tab: a reel's play count
     el("views_text", ids=("preview_clip_play_count",), package=IG),
     el("post_date", ids=("row_feed_textview_time",), package=IG),
+    el("clips_caption", ids=("clips_caption_component",), package=IG),
     el("story_seen_by", texts=("seen_by",), descs=("seen_by",), match="prefix", package=IG),
     el("more_word", texts=("more",), package=IG),
     el("more_button", descs=("more",), classes=("Button",), package=IG),

@@ -149,10 +149,24 @@ MEDIA_IDS = frozenset(
 )
 
 
+def _first_desc(node: Node) -> str:
+    """The first content-desc in a subtree (depth first)."""
+    if node.content_desc:
+        return node.content_desc
+    for child in node.children:
+        found = _first_desc(child)
+        if found:
+            return found
+    return ""
+
+
 def caption_of(screen: Screen, username: str) -> tuple[str, str]:
     """(caption without the leading username and the "… more" tail, date label)."""
     node = screen.find("post_caption")
     text = (node.text if node is not None else "").strip()
+    if node is None:  # a reel opened in the clips viewer: the caption is a content-desc
+        box = screen.find("clips_caption")
+        text = _first_desc(box).strip() if box is not None else ""
     if normalize(text).startswith(normalize(username) + " "):
         text = text[len(username) :].strip()
     words = "|".join(re.escape(w) for w in text_variants("more"))
@@ -183,7 +197,9 @@ class ReadPosts:
             self.opened = (self.index + 1, kind_of_cell(cell.content_desc))
             engine.tap(cell)
             return Outcome.CONTINUE
-        if screen.name == "post_view" and self.opened is not None:
+        # a reel of the grid may open in the clips viewer (the Reels tab's player): the same
+        # buttons, the caption in `clips_caption_component`; Back returns to the profile
+        if screen.name in ("post_view", "reels_tab") and self.opened is not None:
             position, kind = self.opened
             counts = read_counters(screen)
             caption, date = caption_of(screen, self.username)

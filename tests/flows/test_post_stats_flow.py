@@ -11,7 +11,7 @@ from flows.counts import counts_in, parse_count
 from flows.engine import Screen
 from flows.hierarchy import parse
 from flows.screens import classify
-from flows.stats import kind_of_cell, post_ref, read_counters, read_stats
+from flows.stats import caption_of, kind_of_cell, post_ref, read_counters, read_stats
 from tests.flows.real_dumps import real_dump
 from tests.flows.sim import POLL_S, new_phone
 
@@ -170,3 +170,12 @@ def test_a_bare_play_count_is_read_as_views() -> None:
     )
     ui = parse(xml)
     assert read_counters(Screen(classify(ui), ui)).views == 12_500
+
+
+def test_real_reel_player_caption_and_buttons() -> None:
+    # a reel opened from the grid may play in the clips viewer: its caption is a desc
+    screen = _screen("reels_tab_720w_1")
+    assert screen.name == "reels_tab"
+    caption, _ = caption_of(screen, "empirestrongofmind")
+    assert caption == "Communication happens whether you're aware of it or no"
+    assert screen.find("like_button") is not None and screen.find("comment_button") is not None
