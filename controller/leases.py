@@ -345,7 +345,7 @@ def complete(
     state) for a login lease. A stale lease (expired, superseded) is a 409 and changes nothing."""
     login = session.get(Lease, token)
     if login is not None and login.purpose == LeasePurpose.STATS and login.agent_id == agent_id:
-        return post_stats.complete_stats_lease(session, login, body, actor)
+        return post_stats.complete_stats_lease(session, login, body, close_done)
     if login is not None and login.agent_id == agent_id and login.state == LeaseState.DONE:
         return _replay(session, login, body)
     if login is not None and login.purpose == LeasePurpose.LOGIN and login.agent_id == agent_id:

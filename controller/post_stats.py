@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -176,7 +176,10 @@ def record(
 
 
 def complete_stats_lease(
-    session: Session, lease: Lease, body: CompleteIn, actor: str
+    session: Session,
+    lease: Lease,
+    body: CompleteIn,
+    close: Callable[[Session, Lease], None],
 ) -> tuple[None, str]:
     """A stats lease's outcome: the readings are stored (`stats_read`), or the failure is
     logged (an account-level code holds the account, as a verification's does). Returns
@@ -195,9 +198,7 @@ def complete_stats_lease(
         return None, account.state
     if lease.state != LeaseState.ACTIVE:
         raise ApiError(409, "stale_lease", f"lease {lease.token} is no longer current")
-    from controller import leases  # the lease's closing steps are leases' own
-
-    leases.close_done(session, lease)
+    close(session, lease)  # done, its phone idle again (controller.leases owns how)
     if body.outcome == Outcome.STATS_READ:
         rows = record(session, account, body.readings, lease_token=lease.token)
         log.info(
