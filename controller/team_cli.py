@@ -31,10 +31,10 @@ def _team(team_id: int | None) -> dict[str, Any]:
 
 def _member(team: dict[str, Any], ref: str) -> dict[str, Any]:
     """A sub-user by key id or by name."""
+    if ref in (team["leader"], str(team["leader_key_id"])):
+        return {"key_id": team["leader_key_id"], "name": team["leader"]}  # the API says why not
     hits = [m for m in team["members"] if str(m["key_id"]) == ref or m["name"] == ref]
     if not hits:
-        if ref.isdigit() and int(ref) == team["leader_key_id"]:
-            return {"key_id": int(ref), "name": team["leader"]}  # the API says why not
         raise ApiProblem(f"member_not_found: {ref!r} is not a sub-user of team {team['id']}")
     if len(hits) > 1:
         raise ApiProblem(f"{len(hits)} sub-users are named {ref!r}: give the key id")
@@ -53,19 +53,21 @@ def show(team_id: int | None = TEAM) -> None:
     """The team's sub-users, their grants and their posts awaiting approval."""
     team = _team(team_id)
     typer.echo(f"team {team['id']} {team['name']!r}, leader {team['leader']}")
+    if not team["members"]:
+        typer.echo("no sub-users yet: farm team add-member NAME")
+        return
     _table(
         [
             [
                 m["key_id"],
                 m["name"],
-                m["prefix"],
                 m["status"],
                 "yes" if m["direct_publish"] else "no",
                 len(m["pending"]),
             ]
             for m in team["members"]
         ],
-        ["key", "sub-user", "prefix", "status", "direct publish", "awaiting approval"],
+        ["key", "sub-user", "status", "direct publish", "awaiting approval"],
     )
     pending = [(m["name"], p) for m in team["members"] for p in m["pending"]]
     if pending:
