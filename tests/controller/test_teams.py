@@ -347,3 +347,17 @@ def test_team_membership_rules(api: Api) -> None:
         404,
         "team_not_found",
     )
+
+
+def test_sub_users_count_in_their_leaders_share_of_a_phone(api: Api) -> None:
+    """One key holds at most 2 accounts a phone (placement rule): a sub-user registers for its
+    team, so its accounts count in the leader's share, not in a share of its own."""
+    _team(api)  # team.shop on sim-01, the only phone
+    for username, status in (("second.shop", 201), ("third.shop", 409)):
+        r = api.client.post(
+            "/v1/accounts",
+            json={"username": username, "password": "hunter2-secret"},
+            headers=api.as_("ana"),
+        )
+        assert r.status_code == status, r.text
+    assert _error(r) == (409, "no_device_available")
