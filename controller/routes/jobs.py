@@ -270,6 +270,8 @@ def edit_job(
         reason="edited: " + ", ".join(changed),
         data={"fields": changed},
     )
+    if teams.needs_approval(principal):
+        job.approval_required = True  # a sub-user's edit awaits its leader, granted before or not
     if job.approval_required and job.state == JobState.SCHEDULED:
         lifecycle.move(
             session,

@@ -361,3 +361,38 @@ def test_sub_users_count_in_their_leaders_share_of_a_phone(api: Api) -> None:
         )
         assert r.status_code == status, r.text
     assert _error(r) == (409, "no_device_available")
+
+
+def test_a_sub_users_edit_awaits_approval_again(api: Api) -> None:
+    """Posted while granted direct publishing, then the grant is taken back: the sub-user's
+    next edit of that post sends it to the leader like a new post."""
+    team_id = _team(api)
+    ana = _key_id(api, "ana")
+    grant = f"/v1/teams/{team_id}/members/{ana}"
+    api.client.patch(grant, json={"direct_publish": True}, headers=api.as_(LEADER))
+    job = _submit(api, "ana", api.upload(seed=1, role="ana"))
+    assert (job["state"], job["approval_required"]) == ("scheduled", False)
+    api.client.patch(grant, json={"direct_publish": False}, headers=api.as_(LEADER))
+    r = api.client.patch(f"/v1/jobs/{job['id']}", json={"caption": "v2"}, headers=api.as_("ana"))
+    assert r.status_code == 200, r.text
+    assert (r.json()["state"], r.json()["approval_required"]) == ("pending_approval", True)
+    # the leader's edits of its own posts need nobody
+    own = _submit(api, LEADER, api.upload(seed=2))
+    r = api.client.patch(f"/v1/jobs/{own['id']}", json={"caption": "v2"}, headers=api.as_(LEADER))
+    assert r.json()["state"] == "scheduled"
+
+
+def test_a_sub_users_batch_awaits_approval(api: Api) -> None:
+    _team(api)
+    media = api.upload(seed=1, role="ana")
+    row = {"account": "team.shop", "kind": "feed", "media": [media], "scheduled_at": FUTURE}
+    r = api.client.post(
+        "/v1/jobs:batch",
+        json={"jobs": [row, {**row, "account": "nobody.shop"}]},
+        headers=api.as_("ana"),
+    )
+    assert r.status_code == 200, r.text
+    rows = r.json()["rows"]
+    assert rows[1]["error"]["code"] == "account_not_found"
+    job = api.client.get(f"/v1/jobs/{rows[0]['job_id']}", headers=api.as_(LEADER)).json()
+    assert job["state"] == "pending_approval"
