@@ -6,8 +6,9 @@
   the leader (or ops) approve it through the job's approve route, a sub-user never does. If
   its time passes while it waits, `controller.approvals` pauses it to be rescheduled.
 - A sub-user acts (edit, pause, cancel, resume, retry) only on the posts it submitted.
-- Only the leader deletes a sub-user: its key is revoked and its posts not yet on a phone are
-  cancelled ("sub-user <name> deleted"), in one transaction; what it published stays.
+- Only the leader deletes a sub-user: its key is revoked, its webhooks stopped and its posts
+  not yet on a phone cancelled ("sub-user <name> deleted"), in one transaction; what it
+  published stays.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlmodel import Session, col, select
 from controller import keys, lifecycle
 from controller.deps import Principal, key_is_live
 from controller.errors import ApiError
-from controller.models import Account, ApiKey, Job, Team, TeamMember
+from controller.models import Account, ApiKey, Job, Team, TeamMember, Webhook
 from controller.security import hash_token
 from farmcore.vocab import JobState
 
@@ -169,9 +170,9 @@ class Removal:
 
 
 def remove_member(session: Session, team: Team, key_id: int, *, actor: str) -> Removal:
-    """Delete a sub-user: revoke its key, cancel its posts not yet on a phone (each with the
-    reason "sub-user <name> deleted", through the job state machine), keep its history. The
-    caller's transaction holds it all: nothing is half done."""
+    """Delete a sub-user: revoke its key, stop its webhooks, cancel its posts not yet on a
+    phone (each with the reason "sub-user <name> deleted", through the job state machine),
+    keep its history. The caller's transaction holds it all: nothing is half done."""
     seat, row = member(session, team, key_id)
     result = Removal(member=row.name)
     reason = f"sub-user {row.name} deleted"
@@ -192,6 +193,9 @@ def remove_member(session: Session, team: Team, key_id: int, *, actor: str) -> R
         ).all()
     )  # type: ignore[arg-type]
     keys.revoke_key(session, row)
+    for hook in session.exec(select(Webhook).where(Webhook.api_key_id == key_id)).all():
+        hook.active = False  # its subscriptions stop with it
+        session.add(hook)
     session.delete(seat)
     session.flush()
     return result

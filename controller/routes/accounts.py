@@ -82,7 +82,8 @@ def create_account(
 ) -> AccountOut:
     """Register an Instagram account on an existing device. The password is stored encrypted
     and never returned. A username can be registered once (409 `username_taken`). An account
-    registered with a scheduler key is owned by that key; one registered by ops is shared."""
+    registered with a scheduler key is owned by that key (a team's sub-user's: by its leader);
+    one registered by ops is shared."""
     zone(body.timezone)
     taken = ownership.taken_error(body.username)
     if session.exec(select(Account.id).where(Account.username == body.username)).first():

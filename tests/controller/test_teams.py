@@ -15,7 +15,7 @@ from controller import lifecycle
 from controller.app import TICKS
 from controller.db import session_scope
 from controller.keys import create_api_key
-from controller.models import ApiKey, Job, JobEvent, TeamMember
+from controller.models import ApiKey, Job, JobEvent, TeamMember, Webhook
 from controller.timeutil import utcnow
 from tests.controller.conftest import Api
 
@@ -241,6 +241,12 @@ def test_deleting_a_sub_user_cancels_its_posts_and_keeps_history(api: Api) -> No
     _act(api, LEADER, running["id"], "approve")
     _lease(api, running["id"])
     leaders = _submit(api, LEADER, api.upload(seed=2))
+    hook = api.client.post(
+        "/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/hook", "events": ["job.published"]},
+        headers=api.as_("ana"),
+    )
+    assert hook.status_code == 201, hook.text
 
     # nobody but the leader deletes a sub-user; the leader is not one
     _add(api, team_id, "bob")
@@ -274,6 +280,7 @@ def test_deleting_a_sub_user_cancels_its_posts_and_keeps_history(api: Api) -> No
     assert [m["name"] for m in team["members"]] == ["bob"]
     with Session(api.client.app.state.engine) as session:  # type: ignore[attr-defined]
         assert session.exec(select(TeamMember).where(TeamMember.key_id == ana)).first() is None
+        assert session.get(Webhook, hook.json()["id"]).active is False  # type: ignore[union-attr]
         actors = {e.actor for e in session.exec(select(JobEvent)).all()}
         assert "scheduler:ana" in actors
     again = api.client.delete(path, headers=api.as_(LEADER))
@@ -396,3 +403,33 @@ def test_a_sub_users_batch_awaits_approval(api: Api) -> None:
     assert rows[1]["error"]["code"] == "account_not_found"
     job = api.client.get(f"/v1/jobs/{rows[0]['job_id']}", headers=api.as_(LEADER)).json()
     assert job["state"] == "pending_approval"
+
+
+def test_a_deletion_that_fails_half_way_changes_nothing(api: Api, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """One transaction: the second cancellation fails, so the first is not kept either, the
+    key still works and the sub-user is still in the team."""
+    from controller import teams
+    from controller.errors import ApiError
+
+    team_id = _team(api)
+    media = api.upload(seed=1, role="ana")
+    jobs = [_submit(api, "ana", media, f"2030-06-0{n}T09:00:00+00:00") for n in (1, 2)]
+    real_move, calls = lifecycle.move, []
+
+    def failing_move(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(args)
+        if len(calls) == 2:
+            raise ApiError(409, "illegal_transition", "injected fault")
+        return real_move(*args, **kwargs)
+
+    monkeypatch.setattr(teams.lifecycle, "move", failing_move)
+    r = api.client.delete(
+        f"/v1/teams/{team_id}/members/{_key_id(api, 'ana')}", headers=api.as_(LEADER)
+    )
+    assert _error(r) == (409, "illegal_transition") and len(calls) == 2
+    monkeypatch.undo()
+    for job in jobs:
+        got = api.client.get(f"/v1/jobs/{job['id']}", headers=api.as_("ana"))
+        assert got.status_code == 200 and got.json()["state"] == "pending_approval"
+    team = api.client.get(f"/v1/teams/{team_id}", headers=api.as_(LEADER)).json()
+    assert [m["name"] for m in team["members"]] == ["ana"]
