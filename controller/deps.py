@@ -15,7 +15,7 @@ from controller.config import Settings
 from controller.db import reader
 from controller.errors import ApiError
 from controller.limits import AUTHENTICATED
-from controller.models import Agent, ApiKey
+from controller.models import Agent, ApiKey, Team, TeamMember
 from controller.security import SecretBox, hash_token
 from controller.timeutil import utcnow
 
@@ -66,6 +66,10 @@ class Principal:
     name: str
     api_key_id: int | None = None
     agent_id: int | None = None
+    # a sub-user (controller/teams.py): the leader's key, whose accounts it sees and posts to,
+    # and whether the leader lets its posts skip approval
+    team_leader_id: int | None = None
+    direct_publish: bool = False
 
     @property
     def actor(self) -> str:
@@ -81,7 +85,10 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
         return principal
     key = session.exec(select(ApiKey).where(ApiKey.key_hash == digest)).first()
     if key is not None and key_is_live(key):
-        return Principal(role=key.role, name=key.name, api_key_id=key.id)
+        principal = Principal(role=key.role, name=key.name, api_key_id=key.id)
+        if key.role == "scheduler":
+            _seat(session, principal)
+        return principal
     if not agent_first:
         return _agent_principal(session, digest)
     return None
@@ -107,6 +114,17 @@ def _principal(credentials: HTTPAuthorizationCredentials | None, session: Sessio
     if principal is None:
         raise ApiError(401, "unauthorized", "unknown, revoked or expired token")
     return principal
+
+
+def _seat(session: Session, principal: Principal) -> None:
+    """A sub-user's team: its leader's key and its `direct_publish` grant."""
+    seat = session.exec(
+        select(Team.leader_key_id, TeamMember.direct_publish)
+        .join(Team, Team.id == TeamMember.team_id)
+        .where(TeamMember.key_id == principal.api_key_id)
+    ).first()
+    if seat is not None:
+        principal.team_leader_id, principal.direct_publish = seat
 
 
 def _agent_principal(session: Session, digest: str) -> Principal | None:
