@@ -417,3 +417,40 @@ def test_api_lists_jobs_with_their_list_and_validates_posts_like_jobs(api: Api) 
         "/v1/jobs", params={"state": "scheduled"}, headers=api.as_("scheduler")
     ).json()["jobs"]
     assert [j for j in left if j["cyclic_list"] == lst["id"]] == []
+
+
+def test_a_list_job_is_leased_and_published_like_any_job(api: Api) -> None:
+    _account(api, tz="UTC")
+    token = api.register_agent()
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    lst = _create(
+        api,
+        _posts(api, 2),
+        posts_per_day=1,
+        window_start="00:00",
+        window_end="23:59",
+        start_date=yesterday.isoformat(),
+        end_date=(yesterday + timedelta(days=30)).isoformat(),
+    )
+    # planned by a pass that ran the evening before (fake clock): due now on the real one
+    with Session(_engine(api)) as s:
+        row = cyclic.locked(s, lst["id"])
+        assert row is not None
+        row.last_planned_day = None
+        made = cyclic.replan(
+            s, row, _settings(api), datetime.combine(yesterday, time(0, 0), tzinfo=UTC)
+        )
+        s.commit()
+        job_id = next(j.id for j in made if j.scheduled_at.date() == yesterday)
+    agent = {"Authorization": f"Bearer {token}"}
+    r = api.client.post("/v1/agents/claim", json={"idle": ["sim-01"]}, headers=agent)
+    assert r.status_code == 200, r.text
+    (lease,) = r.json()["leases"]
+    assert lease["job_id"] == job_id and lease["account"] == "acme.shop"
+    r = api.client.post(
+        f"/v1/leases/{lease['token']}/complete", json={"outcome": "published"}, headers=agent
+    )
+    assert r.status_code == 200 and r.json()["state"] == "published", r.text
+    job = api.client.get(f"/v1/jobs/{job_id}", headers=api.as_("scheduler")).json()
+    assert job["state"] == "published" and job["cyclic_list"] == lst["id"]
+    assert job["events"][0]["actor"] == f"cyclic:{lst['id']}"
