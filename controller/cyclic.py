@@ -412,31 +412,59 @@ def locked(session: Session, list_id: int) -> CyclicList | None:
     ).first()
 
 
+def _due(
+    start: date, end: date, planned: date | None, tz_name: str, account_state: str, now: datetime
+) -> bool:
+    """Does a list need the planner now: a day to plan, or a reason to pause?"""
+    today = now.astimezone(zone(tz_name)).date()
+    if today > end or account_state != AccountState.ACTIVE:
+        return True
+    return any(
+        start <= d <= end and (planned is None or d > planned)
+        for d in (today, today + timedelta(days=1))
+    )
+
+
 def run_pass(
     session: Session,
     settings: Settings,
     now: datetime | None = None,
     rng: random.Random | None = None,
 ) -> int:
-    """The background pass: plan (or pause) every active list; returns the jobs made. Each
-    list is planned in its own savepoint, its row locked (others' locked rows are skipped)."""
+    """The background pass: plan (or pause) every active list that needs it; returns the jobs
+    made. One read of the active lists finds those; each is then planned and committed on
+    its own, its row locked meanwhile (a row another planner holds is skipped)."""
     now = now or utcnow()
-    ids = session.exec(
-        select(CyclicList.id).where(CyclicList.state == ACTIVE).order_by(CyclicList.id)  # type: ignore[arg-type]
+    rows = session.exec(
+        select(
+            CyclicList.id,
+            CyclicList.start_date,
+            CyclicList.end_date,
+            CyclicList.last_planned_day,
+            Account.timezone,
+            Account.state,
+        )
+        .join(Account, Account.id == CyclicList.account_id)  # type: ignore[arg-type]
+        .where(CyclicList.state == ACTIVE)
+        .order_by(CyclicList.id)  # type: ignore[arg-type]
     ).all()
     made = 0
-    for list_id in ids:
+    for list_id, start, end, planned, tz_name, account_state in rows:
+        if not _due(start, end, planned, tz_name, account_state, now):
+            continue
         try:
-            with session.begin_nested():
-                lst = session.exec(
-                    select(CyclicList)
-                    .where(CyclicList.id == list_id, CyclicList.state == ACTIVE)
-                    .with_for_update(skip_locked=True)
-                ).first()
-                if lst is not None:
-                    made += len(plan_list(session, lst, settings, now, rng))
+            lst = session.exec(
+                select(CyclicList)
+                .where(CyclicList.id == list_id, CyclicList.state == ACTIVE)
+                .with_for_update(skip_locked=True)
+            ).first()
+            if lst is not None:
+                count = len(plan_list(session, lst, settings, now, rng))
+                session.commit()  # each list on its own: its lock is held only while planned
+                made += count
         except sa.exc.IntegrityError:
             # another planner made the same slot first (uq_cyclic_job_slot): nothing to add
+            session.rollback()
             log.info("cyclic_plan_raced", list_id=list_id)
     return made
 
