@@ -70,6 +70,17 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/webhooks"): SCHEDULER,
     ("DELETE", "/v1/webhooks/{webhook_id}"): SCHEDULER,
     ("GET", "/v1/webhooks/{webhook_id}/deliveries"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists"): SCHEDULER,
+    ("GET", "/v1/cyclic-lists"): SCHEDULER,
+    ("GET", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
+    ("PATCH", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
+    ("DELETE", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/posts"): SCHEDULER,
+    ("DELETE", "/v1/cyclic-lists/{list_id}/posts/{post_id}"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/pause"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/resume"): SCHEDULER,
+    ("GET", "/v1/cyclic-lists/{list_id}/plan"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/plan"): SCHEDULER,
 }
 PATH_VALUES = {
     "media_id": "0" * 64,
@@ -80,6 +91,8 @@ PATH_VALUES = {
     "webhook_id": "1",
     "key_id": "999999",  # not a real key: revoking one would lock out the callers after it
     "name": "1.png",
+    "list_id": "1",
+    "post_id": "1",
 }
 
 
