@@ -158,6 +158,27 @@ def cyclic_add_post(
     _summary(_call("POST", f"/v1/cyclic-lists/{list_id}/posts", json=body).json())
 
 
+@cyclic_app.command("edit-post")
+def cyclic_edit_post(
+    list_id: int,
+    post_id: int,
+    caption: str | None = typer.Option(None, help="new caption"),
+    media: list[str] = typer.Option([], help="new media id(s), replacing the old"),
+    fit: str | None = typer.Option(None, help="pad or crop"),
+) -> None:
+    """Change a post; the list's unpublished jobs are planned again with it."""
+    body: dict[str, Any] = {}
+    if caption is not None:
+        body["caption"] = caption
+    if media:
+        body["media"] = media
+    if fit is not None:
+        body["fit"] = fit
+    if not body:
+        raise ApiProblem("nothing to change: give --caption, --media or --fit")
+    _summary(_call("PATCH", f"/v1/cyclic-lists/{list_id}/posts/{post_id}", json=body).json())
+
+
 @cyclic_app.command("remove-post")
 def cyclic_remove_post(list_id: int, post_id: int) -> None:
     """Remove a post; its unpublished jobs go and the list re-plans."""

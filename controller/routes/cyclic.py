@@ -68,6 +68,14 @@ class CyclicListIn(StrictModel):
     )
 
 
+class CyclicPostPatch(StrictModel):
+    """Change a post; absent fields stay. Checked again like a job of its kind."""
+
+    caption: str | None = Field(default=None, max_length=2200)
+    media: list[str] | None = Field(default=None, min_length=1, max_length=10)
+    fit: Literal["pad", "crop"] | None = None
+
+
 class CyclicListPatch(StrictModel):
     """Change a list's settings; absent fields stay. The list re-plans its unpublished jobs."""
 
@@ -369,6 +377,42 @@ def add_post(
     return _out(session, lst, account)
 
 
+def _live_post(session: Session, lst: CyclicList, post_id: int) -> CyclicPost:
+    post = session.get(CyclicPost, post_id)
+    if post is None or post.list_id != lst.id or post.removed:
+        raise not_found("cyclic_post", post_id)
+    return post
+
+
+@router.patch("/{list_id}/posts/{post_id}", response_model=CyclicListOut)
+def edit_post(
+    list_id: RowId,
+    post_id: RowId,
+    body: CyclicPostPatch,
+    session: Session = Depends(get_session, scope="function"),
+    principal: Principal = Depends(require("scheduler")),
+    settings: Settings = Depends(get_settings),
+) -> CyclicListOut:
+    """Change a post's caption, media or fit (checked like a job); the list re-plans, so its
+    unpublished jobs carry the new content."""
+    lst, account = _visible_list(session, principal, list_id, lock=True)
+    post = _live_post(session, lst, post_id)
+    changes = body.model_dump(exclude_unset=True)
+    if any(v is None for v in changes.values()):
+        raise ApiError(422, "invalid_field", "a post field cannot be null")
+    if "caption" in changes:
+        captions.check(post.kind, changes["caption"])
+        post.caption = changes["caption"]
+    if "media" in changes:
+        post.media_ids = check_media(session, post.kind, changes["media"], principal)
+    if "fit" in changes:
+        post.fit = changes["fit"]
+    session.add(post)
+    session.flush()
+    cyclic.changed(session, lst, settings)
+    return _out(session, lst, account)
+
+
 @router.delete("/{list_id}/posts/{post_id}", response_model=CyclicListOut)
 def remove_post(
     list_id: RowId,
@@ -380,9 +424,7 @@ def remove_post(
     """Remove a post; its unpublished jobs go and the list re-plans (it pauses with
     `too_few_posts` if it no longer has enough)."""
     lst, account = _visible_list(session, principal, list_id, lock=True)
-    post = session.get(CyclicPost, post_id)
-    if post is None or post.list_id != lst.id or post.removed:
-        raise not_found("cyclic_post", post_id)
+    post = _live_post(session, lst, post_id)
     post.removed = True
     session.add(post)
     session.flush()

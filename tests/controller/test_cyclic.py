@@ -454,3 +454,53 @@ def test_a_list_job_is_leased_and_published_like_any_job(api: Api) -> None:
     job = api.client.get(f"/v1/jobs/{job_id}", headers=api.as_("scheduler")).json()
     assert job["state"] == "published" and job["cyclic_list"] == lst["id"]
     assert job["events"][0]["actor"] == f"cyclic:{lst['id']}"
+
+
+def test_editing_or_removing_a_post_replans_with_the_new_content(api: Api) -> None:
+    _account(api, tz="UTC")
+    today = datetime.now(UTC).date()
+    lst = _create(
+        api,
+        _posts(api, 2),
+        posts_per_day=2,
+        window_start="00:00",
+        window_end="23:59",
+        start_date=(today + timedelta(days=1)).isoformat(),
+        end_date=(today + timedelta(days=5)).isoformat(),
+    )
+    before = {j["job_id"] for j in lst["next_jobs"]}
+    assert len(before) == 2  # tomorrow's two
+    post = lst["posts"][0]["id"]
+    r = api.client.patch(
+        f"/v1/cyclic-lists/{lst['id']}/posts/{post}",
+        json={"caption": "now 20% off"},
+        headers=api.as_("scheduler"),
+    )
+    assert r.status_code == 200, r.text
+    after = r.json()["next_jobs"]
+    assert len(after) == 2 and not before & {j["job_id"] for j in after}
+    edited = next(j for j in after if j["post_id"] == post)
+    job = api.client.get(f"/v1/jobs/{edited['job_id']}", headers=api.as_("scheduler")).json()
+    assert job["caption"] == "now 20% off"
+    for old in before:
+        job = api.client.get(f"/v1/jobs/{old}", headers=api.as_("scheduler")).json()
+        assert job["state"] == "cancelled" and job["events"][-1]["reason"] == (
+            "cyclic list re-planned"
+        )
+    r = api.client.patch(
+        f"/v1/cyclic-lists/{lst['id']}/posts/{post}",
+        json={"media": [api.upload(seed=70), api.upload(seed=71)]},
+        headers=api.as_("scheduler"),
+    )
+    assert r.status_code == 422 and r.json()["error"]["code"] == "feed_item_count", r.text
+    # removing a post leaves one for two a day: too few posts
+    r = api.client.delete(
+        f"/v1/cyclic-lists/{lst['id']}/posts/{post}", headers=api.as_("scheduler")
+    )
+    assert r.status_code == 200, r.text
+    out = r.json()
+    assert (out["state"], out["pause_reason"], out["next_jobs"]) == ("paused", "too_few_posts", [])
+    r = api.client.delete(
+        f"/v1/cyclic-lists/{lst['id']}/posts/{post}", headers=api.as_("scheduler")
+    )
+    assert r.status_code == 404 and r.json()["error"]["code"] == "cyclic_post_not_found"

@@ -76,6 +76,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("PATCH", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
     ("DELETE", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
     ("POST", "/v1/cyclic-lists/{list_id}/posts"): SCHEDULER,
+    ("PATCH", "/v1/cyclic-lists/{list_id}/posts/{post_id}"): SCHEDULER,
     ("DELETE", "/v1/cyclic-lists/{list_id}/posts/{post_id}"): SCHEDULER,
     ("POST", "/v1/cyclic-lists/{list_id}/pause"): SCHEDULER,
     ("POST", "/v1/cyclic-lists/{list_id}/resume"): SCHEDULER,
