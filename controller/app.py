@@ -35,6 +35,7 @@ from controller.routes import (
     status,
 )
 from controller.routes import cyclic as cyclic_routes
+from controller.routes import teams as team_routes
 from controller.routes import webhooks as webhook_routes
 from controller.schemas import ErrorOut
 from controller.security import SecretBox
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         if run_scheduler:
             loop_thread = notify.DispatchLoop(app.state.engine, settings, wakeups)
             loop_thread.start()
+            app.state.dispatch_loop = loop_thread
             scheduler = BackgroundScheduler(timezone="UTC")
             for name in TICKS:
                 if name == "dispatch":
@@ -174,6 +176,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
     app.state.engine = make_engine(settings.database_url, pool_size=settings.db_slots + 8)
     app.state.db_slots = anyio.Semaphore(settings.db_slots)
     app.state.wakeups = notify.attach(app.state.engine)
+    app.state.dispatch_loop = None  # the background pass, once the lifespan started it
     app.state.leader = notify.Leader(app.state.engine)
     app.state.stopping = threading.Event()
     app.state.secrets = SecretBox.for_settings(settings)
@@ -188,6 +191,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         agents,
         webhook_routes,
         keys,
+        team_routes,
         cyclic_routes,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 import media
-from controller import captions, media_access, ownership, schedule
+from controller import captions, media_access, ownership, schedule, teams
 from controller.config import Settings
 from controller.deps import Principal
 from controller.errors import ApiError
@@ -100,7 +100,9 @@ def create_job(
     scheduled_utc, tz_name = to_utc(body.scheduled_at, body.timezone)
     schedule.check_window(scheduled_utc, settings)
     media_ids = check_media(session, body.kind, body.media, principal)
-    needs_approval = body.approval_required or account.approval_required
+    needs_approval = (
+        body.approval_required or account.approval_required or teams.needs_approval(principal)
+    )
     state = "pending_approval" if needs_approval else "scheduled"
     reason = "submitted"
     if schedule.missed(scheduled_utc, settings):

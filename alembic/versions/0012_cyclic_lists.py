@@ -1,8 +1,8 @@
 """cyclic lists: posts published at random inside a daily window, each at most once a day,
 until an end date; the jobs a list made, one per (list, plan revision, day, post)
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01 00:50:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import controller.timeutil
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
