@@ -33,10 +33,19 @@ import sqlalchemy as sa
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import accounts, lifecycle
+from controller import accounts, lifecycle, teams
 from controller.config import Settings
+from controller.deps import key_is_live
 from controller.errors import ApiError
-from controller.models import Account, CyclicJob, CyclicList, CyclicPost, Job, JobEvent
+from controller.models import (
+    Account,
+    ApiKey,
+    CyclicJob,
+    CyclicList,
+    CyclicPost,
+    Job,
+    JobEvent,
+)
 from controller.timeutil import utcnow
 from controller.timezones import zone
 from farmcore.vocab import AccountState, JobState
@@ -130,6 +139,14 @@ def problem(
             PERMISSIONS_BROKE,
             f"account {account.username} is {account.state}{why}; re-authenticate it, then resume",
         )
+    if lst.api_key_id is not None:
+        key = session.get(ApiKey, lst.api_key_id)
+        if key is None or not key_is_live(key):
+            return Problem(
+                PERMISSIONS_BROKE,
+                "the API key that made the list was revoked or expired (or its sub-user "
+                "deleted); another key must make the list again",
+            )
     if not check_posts:
         return None
     count = session.exec(
@@ -213,6 +230,15 @@ def day_jobs(session: Session, lst: CyclicList, day: date) -> list[tuple[CyclicJ
     return [(cj, job) for cj, job in rows]
 
 
+def needs_approval(session: Session, lst: CyclicList, account: Account) -> bool:
+    """A list's jobs await approval as a job would: the account requires it, or the list was
+    made by a team's sub-user without `direct_publish` (read at each planning)."""
+    if account.approval_required:
+        return True
+    seat = teams.seat_of(session, lst.api_key_id) if lst.api_key_id is not None else None
+    return seat is not None and not seat.direct_publish
+
+
 def _make_job(
     session: Session,
     lst: CyclicList,
@@ -221,7 +247,8 @@ def _make_job(
     day: date,
     when: datetime,
 ) -> Job:
-    state = JobState.PENDING_APPROVAL if account.approval_required else JobState.SCHEDULED
+    approval = needs_approval(session, lst, account)
+    state = JobState.PENDING_APPROVAL if approval else JobState.SCHEDULED
     job = Job(
         kind=post.kind,
         account_id=account.id or 0,
@@ -231,7 +258,7 @@ def _make_job(
         scheduled_at=when,
         timezone=account.timezone,
         state=state,
-        approval_required=account.approval_required,
+        approval_required=approval,
         api_key_id=lst.api_key_id,
         idempotency_key=f"cyclic:{lst.id}:{lst.revision}:{day.isoformat()}:{post.id}",
     )

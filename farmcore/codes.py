@@ -136,6 +136,7 @@ API = [
     _api(403, "sub_user_forbidden", "a team's sub-user may not do this: its leader does"),
     _api(403, "not_your_post", "a sub-user changes only the posts it submitted"),
     _api(403, "agent_key_unbound", "an agent key made without --agent: make a bound one"),
+    _api(403, "not_your_list", "a sub-user changes only the cyclic lists it made"),
     _api(404, "not_found", "no such route"),
     _api(404, "job_not_found", "no such job (or another key's)"),
     _api(404, "account_not_found", "no such account (or another key's)"),

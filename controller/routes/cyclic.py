@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
-from controller import captions, cyclic, ownership
+from controller import captions, cyclic, ownership, teams
 from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require
-from controller.errors import ApiError, not_found
+from controller.errors import ApiError
 from controller.models import Account, CyclicJob, CyclicList, CyclicPost, Job, MediaAsset
 from controller.routes.jobs import job_outs
 from controller.schemas import JobOut, Kind, RowId, StrictModel, normalize_username
@@ -172,6 +172,8 @@ def _post(
 def _visible_list(
     session: Session, principal: Principal, list_id: int, *, lock: bool = False
 ) -> tuple[CyclicList, Account]:
+    """The list if the caller sees its account (else 404). `lock`: to change it, row locked;
+    a team's sub-user changes only the lists it made (403 `not_your_list`)."""
     lst = cyclic.locked(session, list_id) if lock else session.get(CyclicList, list_id)
     account = session.get(Account, lst.account_id) if lst is not None else None
     if (
@@ -180,7 +182,11 @@ def _visible_list(
         or account is None
         or not ownership.sees(principal, account)
     ):
-        raise not_found("cyclic_list", list_id)
+        raise ApiError(404, "cyclic_list_not_found", f"no cyclic list {list_id}")
+    if lock and teams.is_sub_user(principal) and lst.api_key_id != principal.api_key_id:
+        raise ApiError(
+            403, "not_your_list", f"cyclic list {list_id} was made by someone else in your team"
+        )
     return lst, account
 
 
@@ -380,7 +386,7 @@ def add_post(
 def _live_post(session: Session, lst: CyclicList, post_id: int) -> CyclicPost:
     post = session.get(CyclicPost, post_id)
     if post is None or post.list_id != lst.id or post.removed:
-        raise not_found("cyclic_post", post_id)
+        raise ApiError(404, "cyclic_post_not_found", f"no post {post_id} in this list")
     return post
 
 

@@ -17,7 +17,7 @@ import pytest
 from sqlmodel import Session, select
 
 from controller import accounts, cyclic
-from controller.models import Account, CyclicJob, CyclicList, Job
+from controller.models import Account, ApiKey, CyclicJob, CyclicList, Job
 from tests.controller.conftest import Api
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -504,3 +504,66 @@ def test_editing_or_removing_a_post_replans_with_the_new_content(api: Api) -> No
         f"/v1/cyclic-lists/{lst['id']}/posts/{post}", headers=api.as_("scheduler")
     )
     assert r.status_code == 404 and r.json()["error"]["code"] == "cyclic_post_not_found"
+
+
+def test_a_sub_users_list_awaits_its_leader_and_stops_with_its_key(api: Api) -> None:
+    """Teams: a sub-user's list makes jobs awaiting the leader's approval (as its posts do);
+    another sub-user cannot change it; deleting the sub-user cancels its list's jobs and the
+    list pauses, its permissions gone."""
+    api.device()
+    team = api.client.post("/v1/teams", json={"name": "acme"}, headers=api.as_("scheduler"))
+    assert team.status_code == 201, team.text
+    r = api.client.post(
+        "/v1/accounts",
+        json={"username": "team.shop", "password": "hunter2-secret", "timezone": "UTC"},
+        headers=api.as_("scheduler"),
+    )
+    assert r.status_code == 201, r.text
+    for name in ("ana", "bob"):
+        r = api.client.post(
+            f"/v1/teams/{team.json()['id']}/members",
+            json={"name": name},
+            headers=api.as_("scheduler"),
+        )
+        assert r.status_code == 201, r.text
+        api.keys[name] = r.json()["key"]
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    posts = [
+        {"kind": "feed", "media": [api.upload(seed=80 + n, role="ana")], "caption": f"p{n}"}
+        for n in range(2)
+    ]
+    r = api.client.post(
+        "/v1/cyclic-lists",
+        json={
+            "account": "team.shop",
+            "name": "ana's",
+            "window_start": "00:00",
+            "window_end": "23:59",
+            "posts_per_day": 2,
+            "start_date": tomorrow.isoformat(),
+            "end_date": (tomorrow + timedelta(days=3)).isoformat(),
+            "posts": posts,
+        },
+        headers=api.as_("ana"),
+    )
+    assert r.status_code == 201, r.text
+    lst = r.json()
+    assert [j["state"] for j in lst["next_jobs"]] == ["pending_approval"] * 2
+    r = api.client.post(f"/v1/cyclic-lists/{lst['id']}/pause", headers=api.as_("bob"))
+    assert r.status_code == 403 and r.json()["error"]["code"] == "not_your_list"
+    assert api.client.get(f"/v1/cyclic-lists/{lst['id']}", headers=api.as_("bob")).is_success
+    job_id = lst["next_jobs"][0]["job_id"]
+    r = api.client.post(f"/v1/jobs/{job_id}/approve", headers=api.as_("scheduler"))
+    assert r.status_code == 200 and r.json()["state"] == "scheduled", r.text
+    # the leader deletes ana: her list's jobs not on a phone go, and the list pauses
+    with Session(_engine(api)) as s:
+        ana = s.exec(select(ApiKey).where(ApiKey.name == "ana")).one()
+    r = api.client.delete(
+        f"/v1/teams/{team.json()['id']}/members/{ana.id}", headers=api.as_("scheduler")
+    )
+    assert r.status_code in (200, 204), r.text
+    assert _list(api, lst["id"])["next_jobs"] == []
+    assert _pass(api, datetime.now(UTC) + timedelta(days=1)) == 0
+    out = _list(api, lst["id"])
+    assert (out["state"], out["pause_reason"]) == ("paused", "permissions_broke")
+    assert "revoked" in out["pause_detail"]
