@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from controller import approvals, dispatcher, health, leases, notify, webhooks
+from controller import approvals, cyclic, dispatcher, health, leases, notify, webhooks
 from controller.config import Settings
 from controller.db import make_engine, migrate, session_scope
 from controller.errors import install_error_handlers
@@ -34,6 +34,7 @@ from controller.routes import (
     media,
     status,
 )
+from controller.routes import cyclic as cyclic_routes
 from controller.routes import teams as team_routes
 from controller.routes import webhooks as webhook_routes
 from controller.schemas import ErrorOut
@@ -55,6 +56,7 @@ TICKS: dict[str, Callable[[Session, FastAPI], object]] = {
     "approvals": lambda s, _: approvals.expire_pending(s),
     "offline": lambda s, app: health.mark_silent_offline(s, app.state.settings),
     "webhooks": lambda s, app: webhooks.deliver_due(s, app.state.settings, app.state.secrets),
+    "cyclic": lambda s, app: cyclic.run_pass(s, app.state.settings),
 }
 
 
@@ -190,6 +192,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         webhook_routes,
         keys,
         team_routes,
+        cyclic_routes,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)
