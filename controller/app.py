@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from controller import approvals, dispatcher, health, leases, notify, webhooks
+from controller import approvals, cyclic, dispatcher, health, leases, notify, webhooks
 from controller.config import Settings
 from controller.db import make_engine, migrate, session_scope
 from controller.errors import install_error_handlers
@@ -34,7 +34,9 @@ from controller.routes import (
     media,
     status,
 )
+from controller.routes import cyclic as cyclic_routes
 from controller.routes import stats as stats_routes
+from controller.routes import teams as team_routes
 from controller.routes import webhooks as webhook_routes
 from controller.schemas import ErrorOut
 from controller.security import SecretBox
@@ -55,6 +57,7 @@ TICKS: dict[str, Callable[[Session, FastAPI], object]] = {
     "approvals": lambda s, _: approvals.expire_pending(s),
     "offline": lambda s, app: health.mark_silent_offline(s, app.state.settings),
     "webhooks": lambda s, app: webhooks.deliver_due(s, app.state.settings, app.state.secrets),
+    "cyclic": lambda s, app: cyclic.run_pass(s, app.state.settings),
 }
 
 
@@ -130,6 +133,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         if run_scheduler:
             loop_thread = notify.DispatchLoop(app.state.engine, settings, wakeups)
             loop_thread.start()
+            app.state.dispatch_loop = loop_thread
             scheduler = BackgroundScheduler(timezone="UTC")
             for name in TICKS:
                 if name == "dispatch":
@@ -173,6 +177,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
     app.state.engine = make_engine(settings.database_url, pool_size=settings.db_slots + 8)
     app.state.db_slots = anyio.Semaphore(settings.db_slots)
     app.state.wakeups = notify.attach(app.state.engine)
+    app.state.dispatch_loop = None  # the background pass, once the lifespan started it
     app.state.leader = notify.Leader(app.state.engine)
     app.state.stopping = threading.Event()
     app.state.secrets = SecretBox.for_settings(settings)
@@ -187,6 +192,8 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         agents,
         webhook_routes,
         keys,
+        team_routes,
+        cyclic_routes,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(stats_routes.router, responses=ERROR_RESPONSES)

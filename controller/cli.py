@@ -309,6 +309,13 @@ def _mount_ops() -> None:
     jobs_app.command("list")(ops_cli.jobs_list)
     jobs_app.command("show")(ops_cli.jobs_show)
     jobs_app.command("evidence")(ops_cli.jobs_evidence)
+    from controller import team_cli
+
+    app.add_typer(team_cli.team_app, name="team")
+    jobs_app.command("approve")(team_cli.approve)
+    from controller.cyclic_cli import cyclic_app
+
+    app.add_typer(cyclic_app, name="cyclic")
 
 
 _mount_ops()

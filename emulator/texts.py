@@ -30,6 +30,7 @@ EN: dict[str, str] = {
     "more_actions": "More actions",
     "activity": "Activity",
     "seen_by": "Seen by {n}",
+    "reels_tab_caption": "A reel from someone you follow …",
     "posting": "Posting…",
     "finishing": "Finishing up",
     "couldnt_post": "Couldn't post. We'll try again when you have a better connection.",
@@ -327,6 +328,7 @@ ES: dict[str, str] = {
     "more_actions": "Más acciones",
     "activity": "Actividad",
     "seen_by": "Visto por {n}",
+    "reels_tab_caption": "Un reel de alguien a quien sigues …",
     "posting": "Publicando…",
     "finishing": "Finalizando",
     "couldnt_post": "No se pudo publicar. Lo volveremos a intentar cuando tengas una mejor "

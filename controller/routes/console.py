@@ -31,6 +31,8 @@ ASSETS = {
     "console.js": "text/javascript",
     "console.css": "text/css",
     "status.js": "text/javascript",
+    "team.js": "text/javascript",
+    "cyclic.js": "text/javascript",
 }
 
 

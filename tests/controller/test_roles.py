@@ -73,6 +73,25 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/webhooks"): SCHEDULER,
     ("DELETE", "/v1/webhooks/{webhook_id}"): SCHEDULER,
     ("GET", "/v1/webhooks/{webhook_id}/deliveries"): SCHEDULER,
+    # teams: any scheduler key or ops reach them; who leads decides the rest (test_teams.py)
+    ("POST", "/v1/teams"): SCHEDULER,
+    ("GET", "/v1/teams"): SCHEDULER,
+    ("GET", "/v1/teams/{team_id}"): SCHEDULER,
+    ("POST", "/v1/teams/{team_id}/members"): SCHEDULER,
+    ("PATCH", "/v1/teams/{team_id}/members/{key_id}"): SCHEDULER,
+    ("DELETE", "/v1/teams/{team_id}/members/{key_id}"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists"): SCHEDULER,
+    ("GET", "/v1/cyclic-lists"): SCHEDULER,
+    ("GET", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
+    ("PATCH", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
+    ("DELETE", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/posts"): SCHEDULER,
+    ("PATCH", "/v1/cyclic-lists/{list_id}/posts/{post_id}"): SCHEDULER,
+    ("DELETE", "/v1/cyclic-lists/{list_id}/posts/{post_id}"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/pause"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/resume"): SCHEDULER,
+    ("GET", "/v1/cyclic-lists/{list_id}/plan"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/plan"): SCHEDULER,
 }
 PATH_VALUES = {
     "media_id": "0" * 64,
@@ -81,8 +100,11 @@ PATH_VALUES = {
     "job_id": "1",
     "token": "1",
     "webhook_id": "1",
+    "team_id": "1",
     "key_id": "999999",  # not a real key: revoking one would lock out the callers after it
     "name": "1.png",
+    "list_id": "1",
+    "post_id": "1",
 }
 
 
