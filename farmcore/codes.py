@@ -88,6 +88,12 @@ FLOW = [
     _flow("app_crashed", True, None, "the Instagram app crashed"),
     _flow("app_update_required", False, None, "the app demands an update"),
     _flow("media_not_in_gallery", True, None, "the pushed media did not show in the gallery"),
+    _flow(
+        "insights_unavailable",
+        False,
+        None,
+        "the account shows no Insights (a personal account): the best time is estimated",
+    ),
     _flow("ui_unrecognized", True, None, "a screen the flow does not know"),
     _flow("upload_failed", True, None, "the upload failed in the app"),
     _flow(
@@ -197,6 +203,9 @@ API = [
     _api(422, "unknown_column", "the CSV has a column no job field matches"),
     _api(422, "missing_column", "the CSV lacks a required column"),
     _api(422, "invalid_row", "a batch row is not an object"),
+    _api(422, "invalid_best_within", "best_within is not a day or a from/to range"),
+    _api(422, "best_within_past", "the best_within range has no hour left in the future"),
+    _api(422, "best_within_without_best", 'best_within is only for scheduled_at "best"'),
     _api(500, "internal_error", "a bug: the log line `unhandled_error` has the request id"),
     _api(503, "database_unavailable", "the database cannot be reached: retry after a while"),
 ]

@@ -72,6 +72,8 @@ def job_outs(session: Session, jobs: list[Job]) -> list[JobOut]:
                 scheduled_at=from_utc(job.scheduled_at, job.timezone),
                 scheduled_at_utc=job.scheduled_at,
                 timezone=job.timezone,
+                scheduled_at_requested="best" if job.best_time_source else None,
+                best_time_source=job.best_time_source,  # type: ignore[arg-type]
                 attempts=job.attempts,
                 approval_required=job.approval_required,
                 approved_at=job.approved_at,
