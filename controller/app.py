@@ -34,6 +34,7 @@ from controller.routes import (
     media,
     status,
 )
+from controller.routes import audience as audience_routes
 from controller.routes import webhooks as webhook_routes
 from controller.schemas import ErrorOut
 from controller.security import SecretBox
@@ -186,6 +187,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         agents,
         webhook_routes,
         keys,
+        audience_routes,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)

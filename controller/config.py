@@ -46,7 +46,8 @@ class Settings:
     webhook_per_subscriber: int = 2
     webhook_concurrency: int = 8
     # best time to post (controller/best_time.py): re-read an account's audience on its phone
-    # after this long (FARM_AUDIENCE_REFRESH_DAYS); an insights lease only goes to a phone none
+    # after this long (FARM_AUDIENCE_REFRESH_DAYS; 0: only when asked, never by itself); an
+    # insights lease only goes to a phone none
     # of whose accounts has a job due within `audience_quiet_s` (FARM_AUDIENCE_QUIET); a failed
     # or lost reading is tried again after `audience_retry_s`; with no data at all "best" is
     # this local hour (FARM_BEST_TIME_DEFAULT_HOUR)

@@ -175,6 +175,13 @@ def _insights(
     soon = now + timedelta(seconds=settings.audience_quiet_s)
     stale = now - timedelta(days=settings.audience_refresh_days)
     retry = now - timedelta(seconds=settings.audience_retry_s)
+    wanted = [AudienceActivity.refresh_requested_at.is_not(None)]  # type: ignore[union-attr]
+    if settings.audience_refresh_days > 0:  # 0: readings only when asked for
+        wanted += [
+            AudienceActivity.id.is_(None),  # type: ignore[union-attr]
+            AudienceActivity.read_at.is_(None),  # type: ignore[union-attr]
+            AudienceActivity.read_at < stale,  # type: ignore[operator]
+        ]
     others = sa.orm.aliased(Account)
     due_soon = (
         select(Job.id)
@@ -199,12 +206,7 @@ def _insights(
             Account.state == AccountState.ACTIVE,
             Device.status == DeviceStatus.IDLE,
             ~due_soon,
-            sa.or_(
-                AudienceActivity.id.is_(None),  # type: ignore[union-attr]
-                AudienceActivity.refresh_requested_at.is_not(None),  # type: ignore[union-attr]
-                AudienceActivity.read_at.is_(None),  # type: ignore[union-attr]
-                AudienceActivity.read_at < stale,  # type: ignore[operator]
-            ),
+            sa.or_(*wanted),
             sa.or_(
                 AudienceActivity.attempted_at.is_(None),  # type: ignore[union-attr]
                 AudienceActivity.attempted_at < retry,  # type: ignore[operator]
