@@ -15,7 +15,6 @@ from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require
 from controller.errors import not_found
 from controller.models import Account
-from controller.timeutil import utcnow
 from controller.timezones import from_utc
 
 router = APIRouter(prefix="/v1/accounts", tags=["audience"])
@@ -45,10 +44,9 @@ class AudienceOut(BaseModel):
 
 
 def audience_out(session: Session, account: Account, settings: Settings) -> AudienceOut:
-    now = utcnow()
-    activity = best_time.activity_for(session, account, settings, now)
+    activity = best_time.activity_for(session, account, settings)
     row = best_time.stored(session, account)
-    when, _ = best_time.resolve(session, account, settings, now=now)
+    when, _ = best_time.resolve(session, account, settings)
     return AudienceOut(
         account=account.username,
         timezone=account.timezone,
