@@ -308,6 +308,9 @@ def _mount_ops() -> None:
     jobs_app.command("list")(ops_cli.jobs_list)
     jobs_app.command("show")(ops_cli.jobs_show)
     jobs_app.command("evidence")(ops_cli.jobs_evidence)
+    from controller.audience_cli import audience
+
+    app.command("audience")(audience)
 
 
 _mount_ops()
