@@ -254,6 +254,8 @@ def edit_job(
                 raise ApiError(
                     422, schedule.MISSED_WINDOW, "the new time has passed; give a future one"
                 )
+        if scheduled_utc != job.scheduled_at:
+            job.best_time_source = None  # a time moved by hand is no longer "best"
         if scheduled_utc != job.scheduled_at or echo != job.timezone:
             job.scheduled_at, job.timezone = scheduled_utc, echo
             changed.append("scheduled_at")

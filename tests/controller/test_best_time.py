@@ -147,6 +147,12 @@ def test_best_without_data_is_the_default_hour(api: Api, monkeypatch: pytest.Mon
     audience = api.client.get("/v1/accounts/acme.shop/audience", headers=api.as_("scheduler"))
     assert audience.status_code == 200
     assert audience.json()["source"] == "default" and audience.json()["read_at"] is None
+    moved = api.client.patch(
+        f"/v1/jobs/{job['id']}",
+        json={"scheduled_at": "2027-03-01T20:00:00+01:00"},
+        headers=api.as_("scheduler"),
+    ).json()
+    assert moved["scheduled_at_requested"] is None and moved["best_time_source"] is None
 
 
 def test_best_uses_the_phone_reading_within_a_day_and_keeps_the_pacing(
