@@ -5,6 +5,9 @@ controller keeps the estimate; a job with scheduled_at "best" gets the read hour
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from farmcore.farmfile import FarmConfig
 from tests.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.slow
+FARM = [str(Path(sys.executable).parent / "farm")]  # the installed script
 
 
 def _farm() -> FarmConfig:
@@ -75,6 +79,20 @@ def test_idle_phones_read_the_audience_and_best_uses_it(tmp_path: Path) -> None:
                     "scheduled_at": "best",
                 },
             ).json()
+        env = {**os.environ, "FARM_URL": farm.controller.url, "FARM_KEY": farm.keys["scheduler"]}
+        shown = subprocess.run(
+            [*FARM, "audience", "bt.pro"], env=env, capture_output=True, text=True, timeout=60
+        )
+        refreshed = subprocess.run(
+            [*FARM, "audience", "bt.personal", "--refresh"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        unknown = subprocess.run(
+            [*FARM, "audience", "nobody"], env=env, capture_output=True, text=True, timeout=60
+        )
     finally:
         farm.stop()
     pro, personal = seen["bt.pro"], seen["bt.personal"]
@@ -86,3 +104,10 @@ def test_idle_phones_read_the_audience_and_best_uses_it(tmp_path: Path) -> None:
     assert "insights_unavailable" in personal["note"]
     assert job["best_time_source"] == "insights" and job["scheduled_at_requested"] == "best"
     assert job["scheduled_at"] == expected  # what the audience endpoint announced
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("bt.pro: insights (read ")
+    assert f"next best time: {expected}" in shown.stdout
+    assert len([line for line in shown.stdout.splitlines() if line.startswith("  ")]) == 31
+    assert refreshed.returncode == 0 and "refresh asked" in refreshed.stdout
+    assert unknown.returncode == 1 and unknown.stdout == ""
+    assert unknown.stderr.strip() == "error: account_not_found: no account 'nobody'"
