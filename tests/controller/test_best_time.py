@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, select
 
-from controller import best_time, dispatcher
-from controller.models import Account, Job, Lease
+from controller import best_time, dispatcher, leases
+from controller.models import Account, AudienceActivity, Job, Lease
 from farmcore.vocab import AudienceSource
 from tests.controller.conftest import Api
 
@@ -330,3 +330,28 @@ def test_refresh_is_read_even_when_readings_are_off(
     assert _claim(api, token) == []  # audience_refresh_days=0: nothing by itself
     _read_insights(api, token, [float(h) for h in range(24)], [1, 2, 3, 4, 5, 6, 7])
     assert _claim(api, token) == []  # read: nothing more
+
+
+def test_a_lost_reading_is_tried_again_only_after_the_retry_delay(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.keys["__token"] = _setup(api, monkeypatch)
+    monkeypatch.undo()  # the real clock: the dispatcher's and the attempt's are the same
+    app = api.client.app  # type: ignore[attr-defined]
+    app.state.settings.audience_refresh_days = 7
+    assert _pass(api) == ["insights"]
+    with Session(app.state.engine) as session:  # the agent went quiet: the lease runs out
+        lease = session.exec(select(Lease)).one()
+        lease.expires_at = datetime.now(UTC) - timedelta(seconds=1)
+        session.add(lease)
+        session.commit()
+        assert leases.sweep(session, app.state.settings) == 1
+        session.commit()
+    assert _pass(api) == []  # tried a moment ago
+    with Session(app.state.engine) as session:
+        row = session.exec(select(AudienceActivity)).one()
+        assert row.read_at is None and row.attempted_at is not None
+        row.attempted_at = datetime.now(UTC) - timedelta(seconds=3601)
+        session.add(row)
+        session.commit()
+    assert _pass(api) == ["insights"]
