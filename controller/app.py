@@ -34,6 +34,7 @@ from controller.routes import (
     media,
     status,
 )
+from controller.routes import audience as audience_routes
 from controller.routes import cyclic as cyclic_routes
 from controller.routes import stats as stats_routes
 from controller.routes import teams as team_routes
@@ -194,6 +195,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         keys,
         team_routes,
         cyclic_routes,
+        audience_routes,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(stats_routes.router, responses=ERROR_RESPONSES)

@@ -28,9 +28,9 @@ import sqlalchemy as sa
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import leases, post_stats
+from controller import best_time, leases, post_stats
 from controller.config import Settings
-from controller.models import Account, Device, Job, Lease
+from controller.models import Account, AudienceActivity, Device, Job, Lease
 from controller.timeutil import utcnow
 from farmcore.vocab import AccountState, DeviceStatus, JobState, LeasePurpose, LeaseState
 
@@ -162,6 +162,69 @@ def _logins(
     return out
 
 
+def _insights(
+    session: Session,
+    settings: Settings,
+    device_ids: list[int] | None,
+    now: datetime,
+    exclude: set[int],
+) -> dict[int, int]:
+    """{device id: account id} of audience readings to take (lowest priority: only on an idle
+    phone with no login or job of its own to run, none of whose accounts has a job due within
+    `audience_quiet_s`): an account never read, read longer than `audience_refresh_days` ago,
+    or whose refresh was asked for; a reading tried lately (lost, failed) waits
+    `audience_retry_s`."""
+    soon = now + timedelta(seconds=settings.audience_quiet_s)
+    stale = now - timedelta(days=settings.audience_refresh_days)
+    retry = now - timedelta(seconds=settings.audience_retry_s)
+    wanted = [AudienceActivity.refresh_requested_at.is_not(None)]  # type: ignore[union-attr]
+    if settings.audience_refresh_days > 0:  # 0: readings only when asked for
+        wanted += [
+            AudienceActivity.id.is_(None),  # type: ignore[union-attr]
+            AudienceActivity.read_at.is_(None),  # type: ignore[union-attr]
+            AudienceActivity.read_at < stale,  # type: ignore[operator]
+        ]
+    others = sa.orm.aliased(Account)
+    due_soon = (
+        select(Job.id)
+        .join(others, others.id == Job.account_id)  # type: ignore[arg-type]
+        .where(
+            others.device_id == Device.id,
+            sa.or_(
+                Job.state == JobState.UNKNOWN,
+                sa.and_(
+                    Job.state.in_((JobState.SCHEDULED, JobState.LEASED)),  # type: ignore[attr-defined]
+                    Job.scheduled_at <= soon,
+                ),
+            ),
+        )
+        .exists()
+    )
+    rows = session.execute(
+        select(Account.device_id, Account.id)
+        .join(Device, Device.id == Account.device_id)  # type: ignore[arg-type]
+        .outerjoin(AudienceActivity, AudienceActivity.account_id == Account.id)  # type: ignore[arg-type]
+        .where(
+            Account.state == AccountState.ACTIVE,
+            Device.status == DeviceStatus.IDLE,
+            ~due_soon,
+            sa.or_(*wanted),
+            sa.or_(
+                AudienceActivity.attempted_at.is_(None),  # type: ignore[union-attr]
+                AudienceActivity.attempted_at < retry,  # type: ignore[operator]
+                AudienceActivity.attempted_at < AudienceActivity.refresh_requested_at,  # type: ignore[operator]
+            ),
+            *_device_filter(settings, device_ids, now),
+        )
+        .order_by(AudienceActivity.refresh_requested_at.is_(None), Account.id)  # type: ignore[union-attr]
+    ).all()
+    out: dict[int, int] = {}
+    for device_id, account_id in rows:
+        if device_id not in exclude:
+            out.setdefault(device_id, account_id)
+    return out
+
+
 def _stats_reads(
     session: Session,
     settings: Settings,
@@ -244,6 +307,10 @@ def run_pass(
     result = PassResult()
     logins = _logins(session, settings, device_ids, now)
     rows = _candidates(session, settings, device_ids, now)
+    # an audience reading never goes before a login or a job of the phone (due or not paced)
+    insights = _insights(
+        session, settings, device_ids, now, set(logins) | {r.device_id for r in rows}
+    )
     paced = _paced_out_accounts(session, settings, rows, now) if rows else set()
     # per device: login first, then unknown before due, then earliest
     best: dict[int, sa.Row] = {}
@@ -254,13 +321,16 @@ def run_pass(
             continue
         best[row.device_id] = row
     # the lowest priority: reading post statistics on a phone with nothing due soon
-    stats = _stats_reads(session, settings, device_ids, now, set(best) | set(logins))
-    if not best and not logins and not stats:
+    busy = set(best) | set(logins) | set(insights) | {r.device_id for r in rows}
+    stats = _stats_reads(session, settings, device_ids, now, busy)
+    if not best and not logins and not insights and not stats:
         return result
     jobs = _lock(session, Job, [r.job_id for r in best.values()])
     login_accounts = _lock(session, Account, list(logins.values()))
+    reading_accounts = _lock(session, Account, list(insights.values()))
     wanted = [d for d, r in best.items() if r.job_id in jobs]
     wanted += [d for d, a in logins.items() if a in login_accounts]
+    wanted += [d for d, a in insights.items() if a in reading_accounts]
     wanted += list(stats)
     devices = _lock(session, Device, sorted(wanted))
     taken = set(
@@ -271,11 +341,18 @@ def run_pass(
             )
         ).all()
     )
-    result.skipped = len(best) + len(logins) + len(stats) - len(devices)
+    result.skipped = len(best) + len(logins) + len(insights) + len(stats) - len(devices)
     for device_id, device in devices.items():
         if device_id in taken:
             continue
         assert isinstance(device, Device)
+        if device_id in insights:
+            account = reading_accounts[insights[device_id]]
+            assert isinstance(account, Account)
+            leases.open_lease(session, settings, device, LeasePurpose.INSIGHTS, account=account)
+            best_time.mark_attempted(session, account)
+            result.created += 1
+            continue
         if device_id in logins:
             account = login_accounts[logins[device_id]]
             assert isinstance(account, Account)

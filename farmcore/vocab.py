@@ -70,6 +70,7 @@ class LeasePurpose(StrEnum):
     VERIFY = "verify"
     LOGIN = "login"
     STATS = "stats"  # read the counters of an account's recent posts (no job)
+    INSIGHTS = "insights"  # read the account's audience activity (no job), when the phone idles
 
 
 class LeaseState(StrEnum):
@@ -126,6 +127,15 @@ class Outcome(StrEnum):
     VERIFIED_ABSENT = "verified_absent"
     LOGGED_IN = "logged_in"
     STATS_READ = "stats_read"
+    AUDIENCE_READ = "audience_read"  # an insights lease: the reading is in `CompleteIn.audience`
+
+
+class AudienceSource(StrEnum):
+    """Where an account's audience activity (or a best time) came from."""
+
+    INSIGHTS = "insights"  # the app's "Most active times" (professional accounts)
+    ESTIMATE = "estimate"  # the engagement of the account's own published posts
+    DEFAULT = "default"  # no data at all: the documented default hour
 
 
 def values(enum: type[StrEnum]) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from cryptography.fernet import Fernet
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from controller import post_stats
+from controller import best_time, post_stats
 from controller.app import create_app
 from controller.config import Settings
 from controller.keys import create_api_key
@@ -38,6 +38,7 @@ def settings(migrated_database_url: str, tmp_path) -> Settings:  # type: ignore[
         stats_interval_s=6 * HOUR,
         stats_margin_s=900,
         stats_max_posts=4,
+        audience_refresh_days=0,  # no insights readings in the way (controller/best_time.py)
     )
 
 
@@ -237,6 +238,11 @@ def test_readings_are_stored_matched_and_served(api: Api) -> None:
             spring: 320,
         }
         assert post_stats.engagement_by_job(session, account_id, utcnow() + timedelta(1)) == {}
+        # best time to post weighs the account's posts by this engagement
+        account = session.get(Account, account_id)
+        assert account is not None
+        weights = sorted(w for _, w in best_time.published_posts(session, account, utcnow()))
+        assert weights == [159.0, 320.0]
         assert session.exec(select(sa.func.count()).select_from(PostStat)).one() == 5
 
 

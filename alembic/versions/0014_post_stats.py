@@ -1,7 +1,7 @@
 """post statistics: the counters of an account's posts read on its phone (every reading kept)
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01 01:30:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 from controller.timeutil import UTCDateTime
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
