@@ -36,6 +36,7 @@ from controller.routes import (
 )
 from controller.routes import audience as audience_routes
 from controller.routes import cyclic as cyclic_routes
+from controller.routes import stats as stats_routes
 from controller.routes import teams as team_routes
 from controller.routes import webhooks as webhook_routes
 from controller.schemas import ErrorOut
@@ -197,6 +198,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         audience_routes,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
+    app.include_router(stats_routes.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)
     app.include_router(dashboard.router)
     app.include_router(console.router, responses=ERROR_RESPONSES)

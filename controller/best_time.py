@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from controller import accounts
+from controller import accounts, post_stats
 from controller.config import Settings
 from controller.errors import ApiError
 from controller.models import Account, AudienceActivity, Job
@@ -140,13 +140,11 @@ def choose(
 # --- reading and storing -------------------------------------------------------------------
 
 
-def _engagement(session: Session, account_id: int) -> dict[int, int]:
-    """Engagement of the account's published jobs (job id → likes + comments + …).
-
-    MERGE POINT: wire to `controller.post_stats.engagement_by_job(session, account_id, since)`
-    when post statistics land. Until then {}: every published post weighs 1 (posting history
-    as a weak signal)."""
-    return {}
+def _engagement(session: Session, account_id: int, since: datetime) -> dict[int, int]:
+    """Engagement of the account's jobs published since `since` (job id → likes + comments +
+    views weighted low, their latest reading: `controller.post_stats`). A job no phone has
+    read yet is absent: it weighs 1 (posting history as a weak signal)."""
+    return post_stats.engagement_by_job(session, account_id, since)
 
 
 def published_posts(
@@ -160,7 +158,7 @@ def published_posts(
             Job.published_at >= now - HISTORY,  # type: ignore[operator]
         )
     ).all()
-    engagement = _engagement(session, account.id or 0)
+    engagement = _engagement(session, account.id or 0, now - HISTORY)
     return [(at, float(engagement.get(job_id or 0, 1))) for job_id, at in jobs if at is not None]
 
 

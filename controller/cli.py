@@ -303,6 +303,7 @@ def _mount_ops() -> None:
     from controller.device_cli import devices_app
 
     app.command("status")(ops_cli.status)
+    app.command("stats")(ops_cli.stats)
     app.add_typer(devices_app, name="devices")
     app.add_typer(ops_cli.accounts_app, name="accounts")
     jobs_app.command("list")(ops_cli.jobs_list)

@@ -45,6 +45,13 @@ class Settings:
     max_accounts_per_key_per_device: int = 2
     webhook_per_subscriber: int = 2
     webhook_concurrency: int = 8
+    # post statistics: read an account's counters this often (0: never, the default: a
+    # reading drives the phone, so ops opt in, e.g. FARM_STATS_INTERVAL=21600 for every 6 h),
+    # only when none of the phone's jobs falls due within the margin; this many recent posts
+    stats_interval_s: float = 0.0
+    stats_margin_s: float = 900.0
+    stats_max_posts: int = 6
+    stats_per_pass: int = 50  # at most this many stats leases opened by one dispatch pass
     # best time to post (controller/best_time.py): re-read an account's audience on its phone
     # after this long (FARM_AUDIENCE_REFRESH_DAYS; 0: only when asked, never by itself); an
     # insights lease only goes to a phone none
@@ -81,6 +88,8 @@ class Settings:
             ("FARM_MAX_PAST_DUE", "max_past_due_s"),
             ("FARM_MAX_SCHEDULE_AHEAD_DAYS", "max_schedule_ahead_days"),
             ("FARM_CLAIM_WAIT_MAX", "claim_wait_max_s"),
+            ("FARM_STATS_INTERVAL", "stats_interval_s"),
+            ("FARM_STATS_MARGIN", "stats_margin_s"),
             ("FARM_AUDIENCE_REFRESH_DAYS", "audience_refresh_days"),
             ("FARM_AUDIENCE_QUIET", "audience_quiet_s"),
         ):
@@ -93,6 +102,7 @@ class Settings:
             ("FARM_MAX_EVIDENCE_BYTES", "max_evidence_bytes"),
             ("FARM_DB_SLOTS", "db_slots"),
             ("FARM_MAX_PHONES_PER_AGENT", "max_phones_per_agent"),
+            ("FARM_STATS_MAX_POSTS", "stats_max_posts"),
             ("FARM_BEST_TIME_DEFAULT_HOUR", "best_time_default_hour"),
         ):
             if os.environ.get(name):

@@ -5,7 +5,9 @@ A pass is a set operation, not a loop over the rack: one query finds, for every 
 free, healthy device, its most urgent job (an `unknown` one to verify first, else the earliest
 due), reading the due jobs through the index on `(state, scheduled_at)`; one grouped query reads
 the pacing of the accounts that have a due job; one query finds the logins asked for. The pass's
-cost grows with the jobs due now, not with the number of phones.
+cost grows with the jobs due now, not with the number of phones. When post statistics are on
+(`stats_interval_s`), one more query finds the idle phones with nothing due soon whose
+accounts' counters are due for a reading: the lowest priority, never before due work.
 
 The chosen rows are then locked with `FOR UPDATE SKIP LOCKED` on PostgreSQL (jobs, then their
 devices), so replicas sharing one database never lease the same job or give one device two
@@ -26,7 +28,7 @@ import sqlalchemy as sa
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import best_time, leases
+from controller import best_time, leases, post_stats
 from controller.config import Settings
 from controller.models import Account, AudienceActivity, Device, Job, Lease
 from controller.timeutil import utcnow
@@ -223,6 +225,65 @@ def _insights(
     return out
 
 
+def _stats_reads(
+    session: Session,
+    settings: Settings,
+    device_ids: list[int] | None,
+    now: datetime,
+    busy: set[int],
+) -> dict[int, int]:
+    """{device id: account id} of the stats readings a free, idle device may do now (the
+    lowest priority: only devices given no other work in this pass, `busy`): none of the
+    phone's accounts has a job due within `stats_margin_s` (or unknown) or a login asked for,
+    and the account's last reading is older than `stats_interval_s` (the oldest goes first)."""
+    if settings.stats_interval_s <= 0:
+        return {}
+    soon = now + timedelta(seconds=settings.stats_margin_s)
+    mate = sa.orm.aliased(Account)  # any account of the same phone
+    due_soon = (
+        select(Job.id)
+        .join(mate, mate.id == Job.account_id)  # type: ignore[arg-type]
+        .where(
+            mate.device_id == Device.id,
+            sa.or_(
+                Job.state.in_((JobState.UNKNOWN, JobState.LEASED, JobState.PUBLISHING)),  # type: ignore[attr-defined]
+                sa.and_(Job.state == JobState.SCHEDULED, Job.scheduled_at <= soon),
+            ),
+        )
+        .exists()
+    )
+    login_asked = (
+        select(mate.id)
+        .where(
+            mate.device_id == Device.id,
+            mate.login_requested_at.is_not(None),  # type: ignore[union-attr]
+        )
+        .exists()
+    )
+    rows = session.execute(
+        select(Account.device_id, Account.id)
+        .join(Device, Device.id == Account.device_id)  # type: ignore[arg-type]
+        .where(
+            Account.state == AccountState.ACTIVE,
+            Device.status == DeviceStatus.IDLE,
+            ~due_soon,
+            ~login_asked,
+            *_device_filter(settings, device_ids, now),
+        )
+    ).all()
+    rows = [r for r in rows if r.device_id not in busy]
+    last = post_stats.last_reads(session, [r.id for r in rows])
+    stale = now - timedelta(seconds=settings.stats_interval_s)
+    never = datetime.min.replace(tzinfo=now.tzinfo)
+    out: dict[int, int] = {}
+    for device_id, account_id in sorted(rows, key=lambda r: (last.get(r.id, never), r.id)):
+        if len(out) >= settings.stats_per_pass:
+            break  # paced: a rack coming up does not open a lease per phone in one transaction
+        if last.get(account_id, never) < stale:
+            out.setdefault(device_id, account_id)
+    return out
+
+
 def _lock(session: Session, model: type, ids: list[int]) -> dict[int, object]:
     """The rows of `ids` this transaction could lock (SKIP LOCKED: rows held elsewhere are left
     out); on SQLite the transaction already holds the database's write lock."""
@@ -250,9 +311,7 @@ def run_pass(
     insights = _insights(
         session, settings, device_ids, now, set(logins) | {r.device_id for r in rows}
     )
-    if not rows and not logins and not insights:
-        return result
-    paced = _paced_out_accounts(session, settings, rows, now)
+    paced = _paced_out_accounts(session, settings, rows, now) if rows else set()
     # per device: login first, then unknown before due, then earliest
     best: dict[int, sa.Row] = {}
     for row in sorted(rows, key=lambda r: (r.state != JobState.UNKNOWN, r.scheduled_at, r.job_id)):
@@ -261,12 +320,18 @@ def run_pass(
         if row.state == JobState.SCHEDULED and row.account_id in paced:
             continue
         best[row.device_id] = row
+    # the lowest priority: reading post statistics on a phone with nothing due soon
+    busy = set(best) | set(logins) | set(insights) | {r.device_id for r in rows}
+    stats = _stats_reads(session, settings, device_ids, now, busy)
+    if not best and not logins and not insights and not stats:
+        return result
     jobs = _lock(session, Job, [r.job_id for r in best.values()])
     login_accounts = _lock(session, Account, list(logins.values()))
     reading_accounts = _lock(session, Account, list(insights.values()))
     wanted = [d for d, r in best.items() if r.job_id in jobs]
     wanted += [d for d, a in logins.items() if a in login_accounts]
     wanted += [d for d, a in insights.items() if a in reading_accounts]
+    wanted += list(stats)
     devices = _lock(session, Device, sorted(wanted))
     taken = set(
         session.exec(
@@ -276,7 +341,7 @@ def run_pass(
             )
         ).all()
     )
-    result.skipped = len(best) + len(logins) + len(insights) - len(devices)
+    result.skipped = len(best) + len(logins) + len(insights) + len(stats) - len(devices)
     for device_id, device in devices.items():
         if device_id in taken:
             continue
@@ -293,6 +358,12 @@ def run_pass(
             assert isinstance(account, Account)
             leases.open_lease(session, settings, device, LeasePurpose.LOGIN, account=account)
             result.created += 1
+            continue
+        if device_id in stats:
+            account = session.get(Account, stats[device_id])
+            if account is not None:
+                leases.open_lease(session, settings, device, LeasePurpose.STATS, account=account)
+                result.created += 1
             continue
         row = best[device_id]
         job = jobs[row.job_id]

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import accounts, best_time, lifecycle, notify
+from controller import accounts, best_time, lifecycle, notify, post_stats
 from controller.config import Settings
 from controller.errors import ApiError
 from controller.models import Account, Device, Job, JobEvent, Lease, MediaAsset
@@ -40,7 +40,7 @@ from farmcore.vocab import (
 
 log = structlog.get_logger()
 # leases of an account, not of a job: they take no progress events
-ACCOUNT_PURPOSES = (LeasePurpose.LOGIN, LeasePurpose.INSIGHTS)
+ACCOUNT_PURPOSES = (LeasePurpose.LOGIN, LeasePurpose.INSIGHTS, LeasePurpose.STATS)
 DISPATCHER = "controller:dispatcher"
 SWEEPER = "controller:sweeper"
 
@@ -118,7 +118,11 @@ def device_busy(session: Session, device: Device) -> bool:
 
 
 def deliver(
-    session: Session, agent_id: int, secrets: SecretBox, media_url: Callable[[str], str]
+    session: Session,
+    agent_id: int,
+    secrets: SecretBox,
+    media_url: Callable[[str], str],
+    max_posts: int = 6,
 ) -> list[LeaseOut]:
     """Every active lease of the agent not yet handed over, as the protocol's bodies; they are
     marked delivered. `media_url(sha256)` is where the agent downloads an item."""
@@ -133,7 +137,7 @@ def deliver(
     # held until the bodies are built: the session's identity map keeps rows only while
     # something refers to them
     loaded = _preload(session, pending)
-    out = [_body(session, lease, secrets, media_url) for lease in pending]
+    out = [_body(session, lease, secrets, media_url, max_posts) for lease in pending]
     del loaded
     for lease in pending:  # written in one flush after the reads
         lease.delivered_at = now
@@ -163,7 +167,11 @@ def _preload(session: Session, pending: list[Lease]) -> list[object]:
 
 
 def _body(
-    session: Session, lease: Lease, secrets: SecretBox, media_url: Callable[[str], str]
+    session: Session,
+    lease: Lease,
+    secrets: SecretBox,
+    media_url: Callable[[str], str],
+    max_posts: int = 6,
 ) -> LeaseOut:
     device = session.get(Device, lease.device_id)
     serial = device.serial if device else ""
@@ -202,6 +210,24 @@ def _body(
             media=[],
             expires_at=lease.expires_at,
             password=secrets.decrypt(account.password_enc),
+        )
+    if lease.purpose == LeasePurpose.STATS:  # read the counters of the account's posts
+        account = session.get(Account, lease.account_id)
+        if account is None:
+            raise ApiError(404, "account_not_found", "the account of this stats lease is gone")
+        return LeaseOut(
+            token=lease.token or 0,
+            purpose="stats",
+            job_id=None,
+            kind="",
+            account=account.username,
+            device=serial,
+            caption="",
+            marker="",
+            fit="",
+            media=[],
+            expires_at=lease.expires_at,
+            max_posts=max_posts,
         )
     job = session.get(Job, lease.job_id)
     assert job is not None
@@ -353,6 +379,8 @@ def complete(
     state) for a login lease. A stale lease (expired, superseded) is a 409 and changes nothing."""
     read = _read(session, token)
     login = read[0]
+    if login is not None and login.purpose == LeasePurpose.STATS and login.agent_id == agent_id:
+        return post_stats.complete_stats_lease(session, login, body, close_done)
     if login is not None and login.agent_id == agent_id and login.state == LeaseState.DONE:
         return _replay(session, login, body)
     if login is not None and login.purpose == LeasePurpose.LOGIN and login.agent_id == agent_id:
@@ -430,6 +458,12 @@ def _replay(session: Session, lease: Lease, body: CompleteIn) -> tuple[int | Non
         )
     log.info("lease_completion_repeated", lease=lease.token, outcome=body.outcome)
     return job_id, state
+
+
+def close_done(session: Session, lease: Lease) -> None:
+    """A lease settled by its agent: done, and its phone idle again."""
+    _close(session, lease, LeaseState.DONE)
+    _device_free(session, session.get(Device, lease.device_id))
 
 
 def _close(session: Session, lease: Lease, state: LeaseState) -> None:

@@ -356,3 +356,26 @@ class AudienceActivity(SQLModel, table=True):
     note: str = Field(default="", max_length=300)
     attempted_at: datetime | None = _ts(nullable=True)
     refresh_requested_at: datetime | None = _ts(nullable=True)
+
+
+class PostStat(SQLModel, table=True):
+    """One reading of a post's counters on the phone (controller/post_stats.py). Every reading
+    is kept: the history shows how a post's engagement grows, and the latest reading per
+    post (`post_ref`) is what summaries and `engagement_by_job` use."""
+
+    __tablename__ = "post_stat"
+    __table_args__ = (sa.Index("ix_post_stat_account_read", "account_id", "read_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id")
+    job_id: int | None = Field(
+        default=None, foreign_key="job.id", index=True, description="None: not the farm's post"
+    )
+    kind: str = Field(max_length=20)
+    post_ref: str = Field(max_length=100, description="the post on the phone: caption hash…")
+    caption: str = Field(default="", max_length=200)
+    posted_at: datetime | None = _ts(nullable=True)
+    likes: int | None = None
+    comments: int | None = None
+    views: int | None = None
+    read_at: datetime = _ts()
+    lease_token: int | None = Field(default=None, index=True)

@@ -220,3 +220,49 @@ def jobs_evidence(
         target = out / f"job{job_id}-{name}"
         target.write_bytes(_call("GET", f"/v1/jobs/{job_id}/evidence/{name}").content)
         typer.echo(str(target))
+
+
+def stats(
+    account: str = typer.Argument(..., help="the account's username"),
+    csv: Path | None = typer.Option(None, "--csv", help="write every reading as CSV here"),
+) -> None:
+    """Post statistics of an account: totals, per kind, top posts (`--csv FILE`: export)."""
+    if csv is not None:
+        body = _call("GET", f"/v1/accounts/{account}/stats.csv").content
+        try:
+            csv.write_bytes(body)
+        except OSError as exc:
+            raise ApiProblem(f"cannot write {csv}: {exc.strerror}") from None
+        readings = body.count(b"\n") - 1
+        typer.echo(f"wrote {csv} ({readings} readings)")
+        return
+    data = _call("GET", f"/v1/accounts/{account}/stats").json()
+    t = data["totals"]
+    typer.echo(
+        f"{data['account']}: {t['posts']} posts, {t['likes']} likes, {t['comments']} comments, "
+        f"{t['views']} views (last read {data['last_read_at'] or 'never'})"
+    )
+    if data["per_kind"]:
+        _table(
+            [
+                [k, v["posts"], v["likes"], v["comments"], v["views"]]
+                for k, v in data["per_kind"].items()
+            ],
+            ["kind", "posts", "likes", "comments", "views"],
+        )
+    if data["top_posts"]:
+        typer.echo("top posts:")
+        _table(
+            [
+                [
+                    p["job_id"] or "-",
+                    p["kind"],
+                    p["likes"],
+                    p["comments"],
+                    p["views"],
+                    p["caption"][:40],
+                ]
+                for p in data["top_posts"]
+            ],
+            ["job", "kind", "likes", "comments", "views", "caption"],
+        )

@@ -17,12 +17,20 @@ from device_agent.health import Health, read_health
 from device_agent.outbox import Outbox
 from device_agent.recovery import RecoveryLadder
 from farmcore.client import ControllerError, FarmClient
-from farmcore.protocol import AudienceReading, CompleteIn, LeaseEventIn, LeaseOut, PreflightIn
+from farmcore.protocol import (
+    AudienceReading,
+    CompleteIn,
+    LeaseEventIn,
+    LeaseOut,
+    PostReadingIn,
+    PreflightIn,
+)
 from farmcore.protocol import Evidence as EvidenceIn
 from farmcore.vocab import PostKind
 from flows.driver import Driver, media_scan_command
 from flows.errors import ERROR_KINDS, Evidence, FlowError
 from flows.request import PublishRequest
+from flows.stats import read_stats
 
 REMOTE_DIR = "/sdcard/DCIM/igfarm"
 log = structlog.get_logger()
@@ -175,6 +183,7 @@ class DeviceWorker:
                 "verify": self._verify,
                 "login": self._login,
                 "insights": self._insights,
+                "stats": self._stats,
             }.get(lease.purpose, self._publish)
             body = run(lease)
         except LeaseLost as exc:
@@ -321,3 +330,25 @@ class DeviceWorker:
             media_types=[item.media_type for item in lease.media],
         )
         return CompleteIn(outcome="verified_published" if found else "verified_absent")
+
+    def _stats(self, lease: LeaseOut) -> CompleteIn:
+        """Read the counters of the account's recent posts (it only looks)."""
+        result = read_stats(self.driver, lease.account, max_posts=lease.max_posts or 6)
+        return CompleteIn(
+            outcome="stats_read",
+            stats={"dumps": result.stats.dumps, "taps": result.stats.taps},
+            readings=[
+                PostReadingIn(
+                    position=r.position,
+                    kind=r.kind,
+                    post_ref=r.post_ref,
+                    caption=r.caption,
+                    likes=r.likes,
+                    comments=r.comments,
+                    views=r.views,
+                    date_label=r.date_label,
+                    age_s=r.age_s,
+                )
+                for r in result.readings
+            ],
+        )

@@ -98,10 +98,23 @@ class ProfilePost:
     media_types: list[str]
     posted_at: datetime
     published: PublishedPost | None = None
+    # the counters the opened post shows (seeded per account and post; tests may set them)
+    likes: int = 0
+    comments: int = 0
+    views: int | None = None  # reels and videos only
 
     @property
     def item_count(self) -> int:
         return len(self.media_types)
+
+    def seed_counters(self, seed: str) -> None:
+        """Deterministic counters for a post: a few dozen likes, some comments, plays for a
+        video (the same seed gives the same numbers on every run)."""
+        rng = random.Random(seed)
+        self.likes = rng.randint(3, 900)
+        self.comments = rng.randint(0, self.likes // 8 + 1)
+        if self.kind == "reel" or "video" in self.media_types:
+            self.views = self.likes * rng.randint(8, 40)
 
 
 @dataclass
@@ -112,6 +125,7 @@ class StoryItem:
     posted_at: datetime
     duration: float | None = None  # video seconds
     published: PublishedPost | None = None
+    viewers: int = 0  # "Seen by N" in the own story viewer (tests may set it)
 
     @property
     def view_seconds(self) -> float:
@@ -141,16 +155,20 @@ class AccountState:
             caption = seed_texts[i % len(seed_texts)] if seed_texts else ""
             kind = "carousel" if i % 5 == 3 else "feed"
             types = ["image", "image", "image"] if kind == "carousel" else ["image"]
-            history.append(
-                ProfilePost(
-                    kind=kind,
-                    caption=caption,
-                    media_types=types,
-                    posted_at=now.replace(microsecond=0) - timedelta(days=3 * (i + 1)),
-                )
+            post = ProfilePost(
+                kind=kind,
+                caption=caption,
+                media_types=types,
+                posted_at=now.replace(microsecond=0) - timedelta(days=3 * (i + 1)),
             )
+            post.seed_counters(f"{account.username}:{i}")
+            history.append(post)
         stories = [
-            StoryItem("image", now.replace(microsecond=0) - timedelta(hours=1 + 2 * i))
+            StoryItem(
+                "image",
+                now.replace(microsecond=0) - timedelta(hours=1 + 2 * i),
+                viewers=random.Random(f"{account.username}:story:{i}").randint(5, 400),
+            )
             for i in reversed(range(account.stories))
         ]
         return cls(account=account, profile=history, stories=stories)

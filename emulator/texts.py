@@ -29,6 +29,8 @@ EN: dict[str, str] = {
     "age_h": "{n}h",
     "more_actions": "More actions",
     "activity": "Activity",
+    "seen_by": "Seen by {n}",
+    "reels_tab_caption": "A reel from someone you follow …",
     "posting": "Posting…",
     "finishing": "Finishing up",
     "couldnt_post": "Couldn't post. We'll try again when you have a better connection.",
@@ -289,6 +291,16 @@ EN: dict[str, str] = {
     "options": "Options",
     "profile_no_story": "Your profile. No story",
     "posted_a": "{user} posted a {kind} {when}",
+    # an opened post's media description (2025-26): exact counters
+    "media_counts": "{kind} by {user}, {likes}, {comments}, {when}",
+    "n_likes": "{n} likes",
+    "one_like": "1 like",
+    "n_comments": "{n} comments",
+    "one_comment": "1 comment",
+    "n_views": "{n} views",
+    # older builds: the likes line and the comments link under the buttons
+    "likes_line": "{n} likes",
+    "view_all_comments": "View all {n} comments",
     "profile_picture_of": "Profile picture of {user}",
     "more_actions_post": "More actions for this post",
     "add_to_saved": "Add to Saved",
@@ -345,6 +357,8 @@ ES: dict[str, str] = {
     "age_h": "{n} h",
     "more_actions": "Más acciones",
     "activity": "Actividad",
+    "seen_by": "Visto por {n}",
+    "reels_tab_caption": "Un reel de alguien a quien sigues …",
     "posting": "Publicando…",
     "finishing": "Finalizando",
     "couldnt_post": "No se pudo publicar. Lo volveremos a intentar cuando tengas una mejor "
@@ -361,6 +375,14 @@ ES: dict[str, str] = {
     "hours_ago": "Hace {n} horas",
     "days_ago": "Hace {n} días",
     "more": "más",
+    "media_counts": "{kind} de {user}, {likes}, {comments}, {when}",
+    "n_likes": "{n} Me gusta",
+    "one_like": "1 Me gusta",
+    "n_comments": "{n} comentarios",
+    "one_comment": "1 comentario",
+    "n_views": "{n} reproducciones",
+    "likes_line": "{n} Me gusta",
+    "view_all_comments": "Ver los {n} comentarios",
     "loading": "Cargando…",
     "new_post": "Nueva publicación",
     "new_reel": "Nuevo reel",
@@ -598,6 +620,22 @@ class Texts:
         if self.locale == "es":
             return f"{when.day} de {month} de {when.year} {when:%H:%M}"
         return f"{when.day} {month} {when.year} {when:%H:%M}"
+
+    def short_count(self, n: int) -> str:
+        """A count as the buttons of an opened post show it: exact below 10,000, then
+        abbreviated ("12.5K", "110K", "3M"; "12,5 mil", "1,2 M"; "12,5 k")."""
+        if n < 10_000:
+            return self.number(n)
+        value, unit = (n / 1_000_000, "M") if n >= 1_000_000 else (n / 1_000, "K")
+        shown = f"{value:.1f}" if value < 100 else f"{value:.0f}"
+        if shown.endswith(".0"):
+            shown = shown[:-2]
+        if self.locale == "en":
+            return f"{shown}{unit}"
+        shown = shown.replace(".", ",")
+        if unit == "M":
+            return f"{shown} M"
+        return f"{shown} mil" if self.locale == "es" else f"{shown} k"
 
     def number(self, n: int) -> str:
         """A count as the profile header shows it (1,234 / 1.234 / 1 234)."""

@@ -154,7 +154,7 @@ class LeaseMedia(BaseModel):
 class LeaseOut(BaseModel):
     token: int
     purpose: PurposeName
-    job_id: int | None = Field(description="null for a login or insights lease")
+    job_id: int | None = Field(description="null for a login, insights or stats lease")
     kind: str
     account: str
     device: str
@@ -170,6 +170,9 @@ class LeaseOut(BaseModel):
     )
     password: str | None = Field(
         default=None, description="login leases only: the stored password, for the login flow"
+    )
+    max_posts: int | None = Field(
+        default=None, description="stats leases only: how many recent posts to read"
     )
 
     def __repr__(self) -> str:
@@ -193,6 +196,30 @@ class LeaseEventIn(StrictModel):
 class Evidence(StrictModel):
     screenshot_png_b64: str | None = Field(default=None, max_length=20_000_000)
     hierarchy_xml: str | None = Field(default=None, max_length=5_000_000)
+
+
+class PostReadingIn(StrictModel):
+    """The counters of one of the account's posts as the phone showed them (stats leases)."""
+
+    position: int = Field(ge=1, le=100, description="1 = the newest cell of the profile grid")
+    kind: Literal["feed", "carousel", "reel", "story"]
+    post_ref: str = Field(
+        min_length=1,
+        max_length=100,
+        description="what identifies the post on the phone: a hash of its caption's head, "
+        "else its grid position and date label",
+    )
+    caption: str = Field(default="", max_length=200, description="the caption's head")
+    likes: int | None = Field(default=None, ge=0)
+    comments: int | None = Field(default=None, ge=0)
+    views: int | None = Field(default=None, ge=0, description="plays; null for photos")
+    date_label: str = Field(default="", max_length=40, description="the date the app shows")
+    age_s: int | None = Field(
+        default=None,
+        ge=0,
+        le=7 * 86400,
+        description="stories: the least age the viewer shows (`3h` → 10800), for matching",
+    )
 
 
 class AudienceReading(StrictModel):
@@ -219,6 +246,11 @@ class CompleteIn(StrictModel):
     error_message: str | None = Field(default=None, max_length=500)
     stats: dict[str, Any] = Field(default_factory=dict)
     evidence: Evidence | None = None
+    readings: list[PostReadingIn] = Field(
+        default_factory=list,
+        max_length=100,
+        description="stats leases (outcome `stats_read`): the counters read on the phone",
+    )
     audience: AudienceReading | None = Field(
         default=None, description="insights leases with outcome audience_read: the reading"
     )

@@ -69,6 +69,7 @@ class LeasePurpose(StrEnum):
     PUBLISH = "publish"
     VERIFY = "verify"
     LOGIN = "login"
+    STATS = "stats"  # read the counters of an account's recent posts (no job)
     INSIGHTS = "insights"  # read the account's audience activity (no job), when the phone idles
 
 
@@ -125,6 +126,7 @@ class Outcome(StrEnum):
     VERIFIED_PUBLISHED = "verified_published"
     VERIFIED_ABSENT = "verified_absent"
     LOGGED_IN = "logged_in"
+    STATS_READ = "stats_read"
     AUDIENCE_READ = "audience_read"  # an insights lease: the reading is in `CompleteIn.audience`
 
 

@@ -386,6 +386,8 @@ TEXTS: dict[str, dict[str, list[str]]] = {
     },
     "more": {"en": ["more"], "es": ["más"], "fr": ["plus"]},
     "n_of_m": {"en": ["of"], "es": ["de"], "fr": ["sur"]},
+    # the own story viewer: how many people saw the item (matched as a prefix)
+    "seen_by": {"en": ["Seen by"], "es": ["Visto por"], "fr": ["Vu par"]},
     "posts_word": {
         "en": ["posts", "post"],
         "es": ["publicaciones", "publicación"],
@@ -670,6 +672,21 @@ _ELEMENTS = [
     el("private_lock", ids=("action_bar_title_lock",), package=IG),
     el("carousel_count", ids=("carousel_page_indicator",), package=IG),
     el("carousel_index", ids=("carousel_index_indicator_text_view",), package=IG),
+    # -- post statistics (flows.stats): counters of an opened post
+    el("like_button", ids=("row_feed_button_like", "like_button"), package=IG),
+    el("comment_button", ids=("row_feed_button_comment", "comment_button"), package=IG),
+    # older builds: "1,234 likes" / "Liked by anna and 12 others"; "View all 56 comments"
+    el("likes_text", ids=("row_feed_textview_likes",), package=IG),
+    el(
+        "comments_text",
+        ids=("row_feed_view_all_comments_text", "row_feed_textview_comment_count"),
+        package=IG,
+    ),
+    # the profile's Reels tab: a reel's play count
+    el("views_text", ids=("preview_clip_play_count",), package=IG),
+    el("post_date", ids=("row_feed_textview_time",), package=IG),
+    el("clips_caption", ids=("clips_caption_component",), package=IG),
+    el("story_seen_by", texts=("seen_by",), descs=("seen_by",), match="prefix", package=IG),
     el("more_word", texts=("more",), package=IG),
     el("more_button", descs=("more",), classes=("Button",), package=IG),
     # -- interruptions

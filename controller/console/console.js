@@ -418,7 +418,74 @@ function renderAccounts() {
       el("td", {}, el("div", {class: "actions"},
         el("button", {type: "button", "aria-label": `re-authenticate ${a.username}`, onclick: () => reauth(a.username, false)}, "Re-authenticate"),
         el("button", {type: "button", "aria-label": `log ${a.username} in on its phone`, onclick: () => reauth(a.username, true)}, "Log in on phone"),
-        el("button", {type: "button", "aria-label": `best times of ${a.username}`, onclick: () => showAudience(a.username)}, "Best times"))))));
+        el("button", {type: "button", "aria-label": `best times of ${a.username}`, onclick: () => showAudience(a.username)}, "Best times"),
+        el("button", {type: "button", "aria-label": `post statistics of ${a.username}`, onclick: () => showStats(a.username)}, "Stats"))))));
+}
+
+/* ---------- post statistics: likes / comments bars and a views line per post, plain SVG ---------- */
+const SVG_NS = "http://www.w3.org/2000/svg";
+function svg(tag, attrs = {}, text = null) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== null) node.textContent = String(text);
+  return node;
+}
+function statsChart(posts) {  // posts: latest reading of each post, oldest first
+  const W = 640, H = 240, L = 48, R = 56, T = 16, B = 40;
+  const chart = svg("svg", {viewBox: `0 0 ${W} ${H}`, width: "100%", role: "img", class: "stats-chart",
+    "aria-label": `likes, comments and views of ${posts.length} posts`});
+  const top = Math.max(1, ...posts.map((p) => Math.max(p.likes ?? 0, p.comments ?? 0)));
+  const topViews = Math.max(1, ...posts.map((p) => p.views ?? 0));
+  const band = (W - L - R) / Math.max(1, posts.length);
+  const y = (v, max) => T + (H - T - B) * (1 - v / max);
+  chart.append(svg("line", {x1: L, x2: W - R, y1: H - B, y2: H - B, class: "axis"}));
+  chart.append(svg("text", {x: L - 6, y: T + 4, "text-anchor": "end", class: "tick"}, top));
+  chart.append(svg("text", {x: L - 6, y: H - B, "text-anchor": "end", class: "tick"}, 0));
+  const line = [];
+  posts.forEach((p, i) => {
+    const x = L + i * band, w = Math.max(2, band / 3 - 2);
+    const title = `${p.caption || p.post_ref}: ${p.likes ?? "?"} likes, ${p.comments ?? "?"} comments` +
+      (p.views == null ? "" : `, ${p.views} views`);
+    for (const [k, dx, cls] of [["likes", 2, "bar-likes"], ["comments", 2 + w + 1, "bar-comments"]]) {
+      const v = p[k] ?? 0;
+      const bar = svg("rect", {x: x + dx, y: y(v, top), width: w, height: H - B - y(v, top), class: cls});
+      bar.append(svg("title", {}, title));
+      chart.append(bar);
+    }
+    if (p.views != null) line.push(`${x + band / 2},${y(p.views, topViews)}`);
+    chart.append(svg("text", {x: x + band / 2, y: H - B + 14, "text-anchor": "middle", class: "tick"},
+      p.job_id ? `#${p.job_id}` : p.kind));
+  });
+  if (line.length) {
+    chart.append(svg("polyline", {points: line.join(" "), class: "line-views", fill: "none"}));
+    chart.append(svg("text", {x: W - R + 6, y: T + 4, class: "tick"}, `${topViews} views`));
+  }
+  return chart;
+}
+async function showStats(username) {
+  const panel = $("stats-panel");
+  try {
+    const s = await getJSON(`/v1/accounts/${encodeURIComponent(username)}/stats`);
+    const t = s.totals;
+    const posts = [...s.posts].reverse();  // the API lists the newest reading first, grid order within it
+    panel.replaceChildren(
+      el("h2", {}, `Post statistics: ${username}`),
+      el("p", {}, `${t.posts} posts, ${t.likes} likes, ${t.comments} comments, ${t.views} views`,
+        el("span", {class: "muted"}, ` (read ${s.last_read_at ? ago(s.last_read_at) : "never"})`)),
+      posts.length ? statsChart(posts) : el("p", {class: "muted"}, "No reading yet: a phone reads the counters when it is idle."),
+      el("p", {class: "legend"}, el("span", {class: "key bar-likes"}, "likes"), " ",
+        el("span", {class: "key bar-comments"}, "comments"), " ", el("span", {class: "key line-views"}, "views")),
+      el("button", {type: "button", onclick: () => downloadStats(username)}, "Download CSV"));
+    panel.hidden = false;
+  } catch (error) { toast(`${username}: ${error.message}`, true); }
+}
+async function downloadStats(username) {
+  try {
+    const blob = await (await api(`/v1/accounts/${encodeURIComponent(username)}/stats.csv`)).blob();
+    const link = el("a", {href: URL.createObjectURL(blob), download: `${username}-stats.csv`});
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  } catch (error) { toast(`${username}: ${error.message}`, true); }
 }
 /* best time to post: the audience's activity per hour and weekday, as a heat strip */
 function heatRow(label, values, names) {

@@ -221,7 +221,9 @@ def _claim_tx(
         mine = _own_devices(session, principal.agent_id, idle)
         if mine and dispatch:
             dispatcher.run_pass(session, settings, sorted(r.id for r in mine.values()))
-        out = leases.deliver(session, principal.agent_id, app.state.secrets, media_url)
+        out = leases.deliver(
+            session, principal.agent_id, app.state.secrets, media_url, settings.stats_max_posts
+        )
         session.commit()
         return out
 

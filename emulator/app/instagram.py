@@ -8,6 +8,7 @@ dialogs, the published-post record).
 
 from __future__ import annotations
 
+import random
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -444,18 +445,21 @@ class InstagramApp:
             return
         if upload.kind == "story":
             for item in upload.items:
-                state.stories.append(StoryItem(item.kind, now, item.duration, post))
+                story = StoryItem(item.kind, now, item.duration, post)
+                story.viewers = random.Random(f"{upload.username}:{len(state.stories)}").randint(
+                    5, 400
+                )
+                state.stories.append(story)
             return
-        state.profile.insert(
-            0,
-            ProfilePost(
-                kind=upload.kind,
-                caption=upload.caption,
-                media_types=post.media_types,
-                posted_at=now,
-                published=post,
-            ),
+        new = ProfilePost(
+            kind=upload.kind,
+            caption=upload.caption,
+            media_types=post.media_types,
+            posted_at=now,
+            published=post,
         )
+        new.seed_counters(f"{upload.username}:{upload.caption}:{len(state.profile)}")
+        state.profile.insert(0, new)
 
     # ----------------------------------------------------------------- accounts
     def log_in(self, username: str, password: str) -> None:

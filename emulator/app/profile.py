@@ -519,6 +519,15 @@ class PostScreen(Screen):
         )
         lst.add(buttons)
         y += 126
+        if post.likes:
+            lst.add(
+                text_view(
+                    "row_feed_textview_likes",
+                    t.fmt("likes_line", n=t.number(post.likes)),
+                    (42, y, 1038, y + 50),
+                )
+            )
+            y += 50
         caption = post.caption
         if len(caption) > CAPTION_LIMIT and not self.expanded:
             caption = caption[:CAPTION_LIMIT].rstrip() + f"… {t['more']}"
@@ -534,6 +543,16 @@ class PostScreen(Screen):
         )
         lst.add(cap_node)
         y = cap_node.bounds[3]
+        if post.comments:
+            lst.add(
+                text_view(
+                    "row_feed_view_all_comments_text",
+                    t.fmt("view_all_comments", n=t.number(post.comments)),
+                    (42, y, 1038, min(TAB_TOP, y + 50)),
+                    on_tap=lambda: None,
+                )
+            )
+            y = min(TAB_TOP - 50, y + 50)
         when = ago(t, post.posted_at, app.host.wall_now())
         lst.add(text_view("row_feed_textview_time", when, (42, y, 600, min(TAB_TOP, y + 50))))
         nodes.append(lst)
@@ -610,26 +629,47 @@ class PostScreen(Screen):
             )
             lst.add(media)
         else:
-            lst.add(
-                Node(
-                    FRAME,
-                    "media_group",
-                    desc=kind_word,
-                    bounds=(0, media_top, W, media_bottom),
-                    clickable=True,
-                )
+            group = Node(
+                FRAME,
+                "media_group",
+                desc=kind_word,
+                bounds=(0, media_top, W, media_bottom),
+                clickable=True,
             )
+            if post.views is not None:
+                # a video's media view states its counters exactly (real dump: "Reel by X,
+                # 4 likes, 1 comment, December 9"); a photo's only shows them on the buttons
+                group.add(
+                    Node(
+                        FRAME,
+                        "row_feed_photo_imageview",
+                        desc=self._media_counts(post, username, when),
+                        bounds=group.bounds,
+                    )
+                )
+            lst.add(group)
         y = media_bottom
         buttons = Node(
             "android.view.ViewGroup", "row_feed_view_group_buttons", bounds=(0, y, W, y + 125)
         )
-        for rid, key, x in (
-            ("row_feed_button_like", "like", 30),
-            ("row_feed_button_comment", "comment", 148),
-            ("row_feed_button_share", "send_post", 370),
-            ("row_feed_button_save", "add_to_saved", 967),
+        for rid, key, x, count in (
+            ("row_feed_button_like", "like", 30, post.likes),
+            ("row_feed_button_comment", "comment", 148, post.comments),
+            ("row_feed_button_share", "send_post", 370, None),
+            ("row_feed_button_save", "add_to_saved", 967, None),
         ):
             buttons.add(image_view(rid, t[key], (x, y, x + 80, y + 125), on_tap=lambda: None))
+            if count:  # the count beside its button, abbreviated ("110K"); none when zero
+                buttons.add(
+                    Node(
+                        BUTTON,
+                        "",
+                        text=t.short_count(count),
+                        bounds=(x + 85, y, x + 115, y + 125),
+                        clickable=True,
+                        on_tap=lambda: None,
+                    )
+                )
         lst.add(buttons)
         y += 125
         caption = post.caption
@@ -671,6 +711,28 @@ class PostScreen(Screen):
         nodes.append(lst)
         nodes.append(tab_bar(self, "profile"))
         return nodes
+
+    def _media_counts(self, post: ProfilePost, username: str, when: str) -> str:
+        """ "Reel by X, 1,234 views, 4 likes, 1 comment, December 9" (exact counts)."""
+        t = self.t
+
+        def n(key: str, value: int) -> str:
+            if value == 1:
+                return t[f"one_{key}"]
+            return t.fmt(f"n_{key}s", n=t.number(value))
+
+        kind = t["reels"].rstrip("s") if post.kind == "reel" else t["video"]
+        likes = n("like", post.likes)
+        if post.views is not None:
+            likes = f"{t.fmt('n_views', n=t.number(post.views))}, {likes}"
+        return t.fmt(
+            "media_counts",
+            kind=kind,
+            user=username,
+            likes=likes,
+            comments=n("comment", post.comments),
+            when=when,
+        )
 
     def _page(self, dx: int, dy: int) -> None:
         if dx > 0:

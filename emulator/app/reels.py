@@ -93,6 +93,22 @@ class ReelsTabScreen(Screen):
         ):
             pager.add(image_view(rid, t[key], (952, y, 1060, y + 120), on_tap=lambda: None))
             y += 142
+        # the caption under the author (real dumps: a ViewGroup whose content-desc is the
+        # caption's head, cut with "…")
+        caption = Node(
+            "android.view.ViewGroup", "clips_caption_component", bounds=(39, 1614, 952, 1725)
+        )
+        caption.add(
+            Node(
+                "android.view.ViewGroup",
+                "",
+                desc=t["reels_tab_caption"],
+                bounds=(39, 1624, 952, 1725),
+                clickable=True,
+                on_tap=lambda: None,
+            )
+        )
+        pager.add(caption)
         nodes: list[Node] = [root.add(viewer.add(pager))]
         bar = Node(
             "android.widget.RelativeLayout", "clips_viewer_action_bar", bounds=(0, TOP, W, 232)

@@ -339,5 +339,8 @@ class StoryViewerScreen(Screen):
         )
         toolbar = Node(LINEAR, "viewer_reel_item_toolbar_container", bounds=(0, 2140, W, BOTTOM))
         toolbar.add(image_view("", t["activity"], (21, 2170, 200, 2300), on_tap=lambda: None))
+        if item.viewers:  # the own story says who saw it: "Seen by 12" beside Activity
+            seen = t.fmt("seen_by", n=t.number(item.viewers))
+            toolbar.add(text_view("", seen, (210, 2190, 700, 2280), desc=seen))
         root.add(toolbar)
         return [root]
