@@ -203,6 +203,8 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
             "FARM_DATABASE_URL": url,
             "FARM_DATA_DIR": str(tmp / "var"),
             "FARM_SECRET_KEYS": secrets[0],
+            # the fake phones only publish: no audience readings (post statistics are off)
+            "FARM_AUDIENCE_REFRESH_DAYS": "0",
         }
         ports = [free_port() for _ in range(replicas)]
         farm_bin = str(Path(sys.executable).parent / "farm")

@@ -5,9 +5,10 @@ A pass is a set operation, not a loop over the rack: one query finds, for every 
 free, healthy device, its most urgent job (an `unknown` one to verify first, else the earliest
 due), reading the due jobs through the index on `(state, scheduled_at)`; one grouped query reads
 the pacing of the accounts that have a due job; one query finds the logins asked for. The pass's
-cost grows with the jobs due now, not with the number of phones. When post statistics are on
-(`stats_interval_s`), one more query finds the idle phones with nothing due soon whose
-accounts' counters are due for a reading: the lowest priority, never before due work.
+cost grows with the jobs due now, not with the number of phones. Phone reads, the lowest
+priority and never before due work, are looked for only every `READS_EVERY_S` by the background
+loop (and in an agent's own pass): the audience insights of accounts never or long ago read,
+and, when post statistics are on (`stats_interval_s`), the accounts whose counters are due.
 
 The chosen rows are then locked with `FOR UPDATE SKIP LOCKED` on PostgreSQL (jobs, then their
 devices), so replicas sharing one database never lease the same job or give one device two
@@ -15,8 +16,8 @@ leases: a row another replica holds is skipped and left for the next pass. The u
 indexes on the active leases of a device and of a job (alembic 0010) are the last guard.
 
 The pass runs in a background thread of every replica (`controller.notify.DispatchLoop`), woken
-when a job falls due, a job is submitted or a lease ends; a claim runs it for the agent's own
-idle devices first.
+when a job falls due, a job is submitted or a lease ends; a claim that will not wait runs it for
+the agent's own idle devices first.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ log = structlog.get_logger()
 # preflight, a lease it is finishing): the agent queues the lease behind what the phone does
 FIT = (DeviceStatus.IDLE, DeviceStatus.BUSY)
 DAY = timedelta(days=1)
+
+
+# how often the background loop's pass also hands out phone reads (insights, statistics)
+READS_EVERY_S = 10.0
 
 
 @dataclass
@@ -300,16 +305,29 @@ def _lock(session: Session, model: type, ids: list[int]) -> dict[int, object]:
 
 
 def run_pass(
-    session: Session, settings: Settings, device_ids: list[int] | None = None
+    session: Session,
+    settings: Settings,
+    device_ids: list[int] | None = None,
+    *,
+    reads: bool | None = None,
 ) -> PassResult:
-    """One pass over free devices (`device_ids`, or every fresh one). Caller commits."""
+    """One pass over free devices (`device_ids`, or every fresh one). Caller commits.
+
+    `reads`: also hand out the phone reads (audience insights, post statistics), whose queries
+    look at every idle phone rather than at the jobs due; by default only an agent's own pass
+    (`device_ids`) does. The background loop asks for them every `READS_EVERY_S`, so its
+    frequent passes cost what the due jobs cost."""
     now = utcnow()
     result = PassResult()
+    if reads is None:
+        reads = device_ids is not None
     logins = _logins(session, settings, device_ids, now)
     rows = _candidates(session, settings, device_ids, now)
     # an audience reading never goes before a login or a job of the phone (due or not paced)
-    insights = _insights(
-        session, settings, device_ids, now, set(logins) | {r.device_id for r in rows}
+    insights = (
+        _insights(session, settings, device_ids, now, set(logins) | {r.device_id for r in rows})
+        if reads
+        else {}
     )
     paced = _paced_out_accounts(session, settings, rows, now) if rows else set()
     # per device: login first, then unknown before due, then earliest
@@ -322,7 +340,7 @@ def run_pass(
         best[row.device_id] = row
     # the lowest priority: reading post statistics on a phone with nothing due soon
     busy = set(best) | set(logins) | set(insights) | {r.device_id for r in rows}
-    stats = _stats_reads(session, settings, device_ids, now, busy)
+    stats = _stats_reads(session, settings, device_ids, now, busy) if reads else {}
     if not best and not logins and not insights and not stats:
         return result
     jobs = _lock(session, Job, [r.job_id for r in best.values()])
@@ -385,7 +403,7 @@ def dispatch(session: Session, settings: Settings, devices: list[Device] | None 
     ids = None if devices is None else [d.id for d in devices if d.id is not None]
     if ids == []:
         return 0
-    return run_pass(session, settings, ids).created
+    return run_pass(session, settings, ids, reads=True).created
 
 
 def next_due(session: Session) -> datetime | None:

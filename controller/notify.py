@@ -228,12 +228,16 @@ class DispatchLoop(threading.Thread):
         from controller.timeutil import utcnow
 
         interval = float(getattr(self.settings, "dispatch_interval_s", 1.0))
+        reads_at = 0.0  # when this loop's pass last handed out phone reads
         while not self.stop.is_set():
             self.wakeups.dispatch.clear()
             delay = interval
             try:
+                reads = time.monotonic() - reads_at >= dispatcher.READS_EVERY_S
+                if reads:
+                    reads_at = time.monotonic()
                 with session_scope(self.engine) as session:
-                    result = dispatcher.run_pass(session, self.settings)  # type: ignore[arg-type]
+                    result = dispatcher.run_pass(session, self.settings, reads=reads)  # type: ignore[arg-type]
                 with session_scope(self.engine) as session:
                     due = dispatcher.next_due(session)
                 self.passes += 1
