@@ -16,7 +16,16 @@ from fastapi import FastAPI
 from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from controller import approvals, dispatcher, health, leases, notify, webhooks
+from controller import (
+    approvals,
+    dispatcher,
+    health,
+    leases,
+    mailer,
+    notifications,
+    notify,
+    webhooks,
+)
 from controller.config import Settings
 from controller.db import make_engine, migrate, session_scope
 from controller.errors import install_error_handlers
@@ -34,6 +43,7 @@ from controller.routes import (
     media,
     status,
 )
+from controller.routes import notifications as notification_routes
 from controller.routes import webhooks as webhook_routes
 from controller.schemas import ErrorOut
 from controller.security import SecretBox
@@ -54,6 +64,7 @@ TICKS: dict[str, Callable[[Session, FastAPI], object]] = {
     "approvals": lambda s, _: approvals.expire_pending(s),
     "offline": lambda s, app: health.mark_silent_offline(s, app.state.settings),
     "webhooks": lambda s, app: webhooks.deliver_due(s, app.state.settings, app.state.secrets),
+    "mail": lambda s, app: mailer.tick(s, app.state.settings),
 }
 
 
@@ -172,6 +183,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
     app.state.engine = make_engine(settings.database_url, pool_size=settings.db_slots + 8)
     app.state.db_slots = anyio.Semaphore(settings.db_slots)
     app.state.wakeups = notify.attach(app.state.engine)
+    notifications.configure(app.state.engine, settings)
     app.state.leader = notify.Leader(app.state.engine)
     app.state.stopping = threading.Event()
     app.state.secrets = SecretBox.for_settings(settings)
@@ -186,6 +198,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         agents,
         webhook_routes,
         keys,
+        notification_routes,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)

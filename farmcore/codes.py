@@ -141,6 +141,7 @@ API = [
     _api(404, "evidence_not_found", "no evidence file of that name"),
     _api(404, "lease_not_found", "no such lease for this agent"),
     _api(404, "key_not_found", "no API key with that id"),
+    _api(404, "notification_not_found", "no such notification (or another key's)"),
     _api(404, "asset_not_found", "no console asset of that name"),
     _api(405, "method_not_allowed", "the route does not take this method"),
     _api(409, "conflict", "the request conflicts with the resource's state"),
