@@ -198,11 +198,11 @@ def fix(code: str | None, language: str) -> str:
 
 def _code_of(event: str, data: dict[str, Any]) -> str | None:
     """The error code the event is about: a job's, or the one that put the account on hold
-    (its reason starts `<code>: …`)."""
+    (its reason reads `[preflight: ]<code>: …`)."""
     if event.startswith("job."):
         return (data.get("error") or {}).get("code")
-    head = (data.get("reason") or "").split(":", 1)[0].strip()
-    return head if head in FLOW_CODES else None
+    parts = (data.get("reason") or "").split(":")
+    return next((p.strip() for p in parts if p.strip() in FLOW_CODES), None)
 
 
 def _values(event: str, data: dict[str, Any], language: str) -> dict[str, Any]:
