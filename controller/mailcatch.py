@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class _Keep:
@@ -23,10 +24,26 @@ class _Keep:
         return "250 Message accepted for delivery"
 
 
+class _Authenticator:
+    def __init__(self, user: str, password: str) -> None:
+        self.user, self.password = user.encode(), password.encode()
+
+    def __call__(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            self.user,
+            self.password,
+        )
+        return AuthResult(success=ok, handled=False)
+
+
 class MailCatcher:
     """`with MailCatcher(port) as mail:` an SMTP server on 127.0.0.1:`port` (0: a free one)."""
 
-    def __init__(self, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, port: int = 0, host: str = "127.0.0.1", login: tuple[str, str] | None = None
+    ) -> None:
         if port == 0:
             from controller.runtime import free_port
 
@@ -35,7 +52,14 @@ class MailCatcher:
         self.lock = threading.Lock()
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
-        self._server = Controller(_Keep(self), hostname=host, port=port)
+        extra: dict[str, Any] = {}
+        if login is not None:  # AUTH required (over plain text: loopback tests only)
+            extra = {
+                "auth_required": True,
+                "auth_require_tls": False,
+                "authenticator": _Authenticator(*login),
+            }
+        self._server = Controller(_Keep(self), hostname=host, port=port, **extra)
 
     def start(self) -> MailCatcher:
         self._server.start()

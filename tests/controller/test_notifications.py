@@ -305,6 +305,30 @@ def test_settings_are_validated_and_read_all(api: Api, mail: MailCatcher) -> Non
     )
 
 
-def test_the_smtp_password_is_never_shown() -> None:
-    settings = Settings(smtp_host="127.0.0.1", smtp_password="s3cret-pass")
-    assert "s3cret-pass" not in repr(settings)
+def test_smtp_login_and_the_password_never_shown(
+    api: Api, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MailCatcher(login=("farm", "s3cret-pass")) as catcher:
+        settings.smtp_host, settings.smtp_port = catcher.host, catcher.port
+        settings.smtp_user, settings.smtp_password = "farm", "wrong-pass"
+        settings.mail_backoff_s = 0
+        assert "wrong-pass" not in repr(settings)
+        _subscribe(api)
+        h = _setup(api)
+        _run_job(api, h, {"outcome": "failed", "error_code": "media_rejected"})
+        assert _deliver(api) == 1
+        with Session(_engine(api)) as session:
+            row = session.exec(select(MailDelivery)).one()
+            assert row.state == "pending" and row.last_error == "SMTP 535 (SMTPAuthenticationError)"
+        settings.smtp_password = "s3cret-pass"
+        assert _deliver(api) == 1
+        assert len(catcher.messages) == 1
+    captured = capsys.readouterr()
+    assert "pass" not in captured.out + captured.err
+
+
+def test_console_serves_the_notifications_view(api: Api) -> None:
+    page = api.client.get("/console").text
+    assert 'id="tab-notifications"' in page and "/console/notifications.js" in page
+    script = api.client.get("/console/notifications.js")
+    assert script.status_code == 200 and "/v1/notifications/read-all" in script.text
