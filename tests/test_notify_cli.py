@@ -130,3 +130,22 @@ def test_notify_cli_and_the_background_mail_pass(farm) -> None:  # type: ignore[
     assert _farm(controller, key, "read", note_id).returncode == 0
     assert _farm(controller, key, "list", "--unread").stdout.strip().endswith("0 unread")
     assert _farm(controller, key, "read", "--all").stdout.startswith("marked 0 read")
+
+
+def test_demo_prints_the_mail_it_caught(tmp_path: Path) -> None:
+    """`farm demo`: the usual jobs publish, and the extra challenged account's mail is caught."""
+    from controller.demo import run_demo
+    from farmcore.farmfile import load
+
+    lines: list[str] = []
+    root = Path(__file__).resolve().parents[1]
+    ok = run_demo(
+        load(root / "farm.yaml"), jobs=2, kinds=("feed",), timeout_s=120, echo=lines.append
+    )
+    output = "\n".join(lines)
+    assert ok, output
+    assert "published 2/2" in lines[-1]
+    assert "mail caught by the local SMTP server" in output
+    assert "Subject: [igfarm] notify.demo: the account needs attention" in output
+    assert "farm accounts reauth notify.demo" in output
+    assert "in-app (1 unread): notify.demo" in output
