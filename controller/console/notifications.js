@@ -4,10 +4,14 @@
    link /console#job=<id> opens that job once the console has a key. */
 
 const notes = {unreadOnly: false, pendingJob: null};
-if (location.hash.startsWith("#job=")) {
+function jobFromHash() {
+  if (!location.hash.startsWith("#job=")) return false;
   notes.pendingJob = Number(location.hash.slice(5)) || null;
   history.replaceState(null, "", location.pathname);
+  return true;
 }
+jobFromHash();
+window.addEventListener("hashchange", () => { if (jobFromHash()) loadNotifications(); });
 
 async function loadNotifications() {
   if (!key) return;
