@@ -93,6 +93,9 @@ def send(settings: Settings, message: EmailMessage) -> str | None:
         return "recipient refused"
     except (OSError, smtplib.SMTPException) as exc:
         return f"connection failed ({type(exc).__name__})"
+    except Exception as exc:  # a message the library cannot send: recorded, retried, given up
+        log.warning("mail_send_error", error=type(exc).__name__)
+        return f"not sent ({type(exc).__name__})"
     return "recipient refused" if refused else None
 
 

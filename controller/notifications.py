@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 import weakref
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 from typing import Any
 
 import sqlalchemy as sa
@@ -98,7 +99,8 @@ def _dedupe_key(event: str, data: dict[str, Any]) -> str:
 
 
 def message_id(settings: Settings) -> str:
-    domain = settings.smtp_from.rsplit("@", 1)[-1].strip("> ") or "igfarm.local"
+    """A Message-ID on the sender's domain, fixed when the message is queued."""
+    domain = parseaddr(settings.smtp_from)[1].rpartition("@")[2] or "igfarm.local"
     return f"<igfarm.{uuid.uuid4().hex}@{domain}>"
 
 
@@ -194,7 +196,13 @@ def queue_digests(session: Session, settings: Settings, *, now: datetime | None 
     rows = session.exec(
         select(NotificationSetting, ApiKey)
         .join(ApiKey, ApiKey.id == NotificationSetting.api_key_id)  # type: ignore[arg-type]
-        .where(NotificationSetting.digest == "daily")
+        .where(
+            NotificationSetting.digest == "daily",
+            sa.or_(
+                NotificationSetting.digest_sent_through.is_(None),  # type: ignore[union-attr]
+                NotificationSetting.digest_sent_through < yesterday.isoformat(),  # type: ignore[operator]
+            ),
+        )
         .with_for_update(of=NotificationSetting)  # type: ignore[arg-type]
     ).all()
     for setting, key in rows:

@@ -332,3 +332,22 @@ def test_console_serves_the_notifications_view(api: Api) -> None:
     assert 'id="tab-notifications"' in page and "/console/notifications.js" in page
     script = api.client.get("/console/notifications.js")
     assert script.status_code == 200 and "/v1/notifications/read-all" in script.text
+
+
+def test_two_senders_at_once_send_each_message_once(api: Api, mail: MailCatcher) -> None:
+    """Two delivery passes side by side (two replicas' worth): every message goes out once."""
+    import threading
+
+    _subscribe(api)
+    h = _setup(api)
+    for n in range(4):
+        _run_job(api, h, {"outcome": "failed", "error_code": "media_rejected"}, seed=n)
+    counts: list[int] = []
+    threads = [threading.Thread(target=lambda: counts.append(_deliver(api))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(counts) == 4 and _deliver(api) == 0
+    ids = [m["Message-ID"] for m in mail.messages]
+    assert len(ids) == 4 and len(set(ids)) == 4
