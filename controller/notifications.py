@@ -200,7 +200,7 @@ def queue_digests(session: Session, settings: Settings, *, now: datetime | None 
             NotificationSetting.digest == "daily",
             sa.or_(
                 NotificationSetting.digest_sent_through.is_(None),  # type: ignore[union-attr]
-                NotificationSetting.digest_sent_through < yesterday.isoformat(),  # type: ignore[operator]
+                NotificationSetting.digest_sent_through < yesterday.isoformat(),  # type: ignore[operator,arg-type]
             ),
         )
         .with_for_update(of=NotificationSetting)  # type: ignore[arg-type]

@@ -21,15 +21,14 @@ from controller.timeutil import utcnow
 router = APIRouter(prefix="/v1/notifications", tags=["notifications"])
 
 NotifyEvent = Literal["job.failed", "job.unknown", "account.needs_auth"]
+DEFAULT_EVENTS: tuple[NotifyEvent, ...] = ("job.failed", "job.unknown", "account.needs_auth")
 EMAIL = r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$"
 
 
 class NotificationSettingsIn(StrictModel):
     email: str | None = Field(default=None, max_length=254, pattern=EMAIL)
     language: Literal["en", "es"] = "en"
-    events: list[NotifyEvent] = Field(
-        default_factory=lambda: list(notifications.DEFAULT_EVENTS), max_length=3
-    )
+    events: list[NotifyEvent] = Field(default_factory=lambda: list(DEFAULT_EVENTS), max_length=3)
     digest: Literal["none", "daily"] = "none"
 
     model_config = ConfigDict(

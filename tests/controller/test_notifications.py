@@ -287,6 +287,8 @@ def test_settings_are_validated_and_read_all(api: Api, mail: MailCatcher) -> Non
         r = api.client.put("/v1/notifications/settings", json=bad, headers=api.as_("scheduler"))
         assert r.status_code == 422, (bad, r.text)
         assert r.json()["error"]["code"] in ("invalid_field", "invalid_request"), r.text
+    stored = _subscribe(api, email=None)  # an empty body takes the same defaults
+    assert stored["events"] == sorted(defaults["events"]) and stored["stored"] is True
     r = api.client.get("/v1/notifications", headers=api.as_("agent"))
     assert r.status_code == 403
     _subscribe(api, events=["job.failed"])
