@@ -3,6 +3,7 @@ the notification mail it caught, and the tests read the messages the controller 
 
 from __future__ import annotations
 
+import ssl
 import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -42,8 +43,14 @@ class MailCatcher:
     """`with MailCatcher(port) as mail:` an SMTP server on 127.0.0.1:`port` (0: a free one)."""
 
     def __init__(
-        self, port: int = 0, host: str = "127.0.0.1", login: tuple[str, str] | None = None
+        self,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        login: tuple[str, str] | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """`login`: AUTH required with this user and password; `tls`: STARTTLS offered and
+        required (then AUTH only after it)."""
         if port == 0:
             from controller.runtime import free_port
 
@@ -53,12 +60,14 @@ class MailCatcher:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         extra: dict[str, Any] = {}
-        if login is not None:  # AUTH required (over plain text: loopback tests only)
+        if login is not None:  # AUTH required (over plain text without `tls`: loopback only)
             extra = {
                 "auth_required": True,
-                "auth_require_tls": False,
+                "auth_require_tls": tls is not None,
                 "authenticator": _Authenticator(*login),
             }
+        if tls is not None:
+            extra.update(tls_context=tls, require_starttls=True)
         self._server = Controller(_Keep(self), hostname=host, port=port, **extra)
 
     def start(self) -> MailCatcher:

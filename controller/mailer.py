@@ -91,6 +91,8 @@ def send(settings: Settings, message: EmailMessage) -> str | None:
         return f"SMTP {exc.smtp_code} ({type(exc).__name__})"
     except smtplib.SMTPRecipientsRefused:
         return "recipient refused"
+    except smtplib.SMTPNotSupportedError as exc:  # e.g. AUTH offered only after STARTTLS
+        return f"not offered by the server ({type(exc).__name__})"
     except (OSError, smtplib.SMTPException) as exc:
         return f"connection failed ({type(exc).__name__})"
     except Exception as exc:  # a message the library cannot send: recorded, retried, given up
@@ -127,8 +129,9 @@ def _record(session: Session, settings: Settings, delivery_id: int, error: str |
 
 
 def deliver_due(session: Session, settings: Settings, *, limit: int = 20) -> int:
-    """Send up to `limit` due messages, one after another; stops at the first connection
-    failure (the server is down: the rest wait for their next attempt). Mail off: nothing."""
+    """Send up to `limit` due messages, one after another; stops at the first failure that
+    is not the recipient's (the server is down or refuses us: the rest wait for their next
+    attempt). Mail off: nothing."""
     if not settings.mail_enabled:
         return 0
     seen: list[int] = []
@@ -140,8 +143,8 @@ def deliver_due(session: Session, settings: Settings, *, limit: int = 20) -> int
         error = send(settings, attempt.message)
         _record(session, settings, attempt.delivery_id, error)
         sent += 1
-        if error is not None and error.startswith("connection failed"):
-            break
+        if error is not None and error != "recipient refused":
+            break  # the server (or our settings) is the problem: the rest wait their turn
     return sent
 
 

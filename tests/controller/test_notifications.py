@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -353,3 +354,73 @@ def test_two_senders_at_once_send_each_message_once(api: Api, mail: MailCatcher)
     assert sum(counts) == 4 and _deliver(api) == 0
     ids = [m["Message-ID"] for m in mail.messages]
     assert len(ids) == 4 and len(set(ids)) == 4
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key (PEM files)."""
+    import ipaddress
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "smtp.crt", folder / "smtp.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_starttls_then_login(
+    api: Api, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that requires STARTTLS (its certificate trusted through SSL_CERT_FILE, as a
+    private CA would be) and AUTH after it: without STARTTLS no login, with it the mail goes."""
+    import ssl
+
+    cert, key = _self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    with MailCatcher(login=("farm", "tls-pass"), tls=server_tls) as catcher:
+        settings.smtp_host, settings.smtp_port = catcher.host, catcher.port
+        settings.smtp_user, settings.smtp_password = "farm", "tls-pass"
+        settings.smtp_starttls = False
+        settings.mail_backoff_s = 0
+        _subscribe(api)
+        h = _setup(api)
+        _run_job(api, h, {"outcome": "failed", "error_code": "media_rejected"})
+        assert _deliver(api) == 1
+        with Session(_engine(api)) as session:
+            row = session.exec(select(MailDelivery)).one()
+            assert row.state == "pending" and row.last_error is not None
+            # AUTH is offered only after STARTTLS
+            assert row.last_error == "not offered by the server (SMTPNotSupportedError)"
+        settings.smtp_starttls = True
+        assert _deliver(api) == 1
+        assert len(catcher.messages) == 1
