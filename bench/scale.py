@@ -197,6 +197,7 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
         keys = [
             create_api_key(engine, "agent", f"rack-{a}", agent=f"rack-{a}") for a in range(agents)
         ]
+        ops_key = create_api_key(engine, "ops", "bench-ops")
         engine.dispose()
         env = os.environ | {
             "FARM_DATABASE_URL": url,
@@ -238,6 +239,16 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
         wait_s = (start - utcnow()).total_seconds()
         if wait_s > 0:
             time.sleep(wait_s)
+        batch: dict[str, object] = {}
+        if args.batch_rows:
+            rows = min(args.batch_rows, agents * per_agent * 10)
+            t = threading.Thread(
+                target=_batch,
+                args=(urls[0], ops_key, rows, agents * per_agent, args.window / 4, batch),
+                daemon=True,
+            )
+            t.start()
+            threads.append(t)
         cpu0 = [proc_stats(p.pid)[0] for p in procs]
         rec.latency.clear()
         rec.statuses.clear()
@@ -295,6 +306,7 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
             "peak_rss_mb": [round(s[1] / 2**20, 1) for s in stats],
             "controller_errors": _log_errors(tmp),
             "mean_lag_s": round(statistics.fmean(lag), 3) if lag else None,
+            "batch": batch or None,
         }
     finally:
         for agent in fake:
@@ -313,6 +325,36 @@ def run(args: argparse.Namespace, agents: int, per_agent: int, jobs: int, replic
             with admin.connect() as conn:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
+
+
+def _batch(url: str, key: str, rows: int, phones: int, after_s: float, out: dict) -> None:
+    """`after_s` into the window (under the agents' load), one `POST /v1/jobs:batch` of `rows`
+    jobs due tomorrow over the seeded accounts; its time and status go to `out`."""
+    time.sleep(after_s)
+    due = (utcnow() + timedelta(days=1)).isoformat()
+    jobs = [
+        {
+            "account": f"u{1 + n % phones}",
+            "kind": "feed",
+            "media": ["ab" * 32],
+            "caption": f"batch {n}",
+            "scheduled_at": due,
+        }
+        for n in range(rows)
+    ]
+    started = time.monotonic()
+    r = httpx.post(
+        f"{url}/v1/jobs:batch",
+        json={"jobs": jobs},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=300,
+    )
+    out |= {
+        "rows": rows,
+        "seconds": round(time.monotonic() - started, 3),
+        "status": r.status_code,
+        "created": r.json().get("created") if r.status_code == 200 else None,
+    }
 
 
 def _log_errors(folder: Path) -> dict[str, int]:
@@ -362,11 +404,20 @@ def plot(results: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=100)
 
 
+def _batch_cell(r: dict) -> str:
+    b = r.get("batch") or {}
+    if not b:
+        return "—"
+    if b.get("status") != 200:
+        return f"{b.get('rows')} rows: HTTP {b.get('status')}"
+    return f"{b['rows']} rows in {b['seconds']} s"
+
+
 def table(results: list[dict]) -> str:
     lines = [
         "| phones (agents × phones) | replicas | jobs | published | dispatch lag p50 / p95 / p99 "
-        "| claims/s (of due/s) | CPU ms/job | 5xx | double leases | peak RSS |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| claims/s (of due/s) | CPU ms/job | 5xx | double leases | peak RSS | jobs:batch |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         lag = r["dispatch_lag_s"]
@@ -375,7 +426,7 @@ def table(results: list[dict]) -> str:
             f"| {r['jobs']} | {r['published']} | {lag['p50']} / {lag['p95']} / {lag['p99']} s "
             f"| {r['claims_per_s']} of {r['due_per_s']} | {r['controller_cpu_ms_per_job']} "
             f"| {r['errors_5xx']} | {r['double_leases']} "
-            f"| {' + '.join(str(m) for m in r['peak_rss_mb'])} MB |"
+            f"| {' + '.join(str(m) for m in r['peak_rss_mb'])} MB | {_batch_cell(r)} |"
         )
     return "\n".join(lines)
 
@@ -391,6 +442,12 @@ def main() -> None:
         "--drain", type=float, default=30.0, help="seconds allowed after the window"
     )
     parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument(
+        "--batch-rows",
+        type=int,
+        default=500,
+        help="one jobs:batch of this many rows a quarter into the window (0: none)",
+    )
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument(
         "--sweep",

@@ -44,6 +44,7 @@ from controller.routes import (
     status,
 )
 from controller.routes import notifications as notification_routes
+from controller.routes import teams as team_routes
 from controller.routes import webhooks as webhook_routes
 from controller.schemas import ErrorOut
 from controller.security import SecretBox
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         if run_scheduler:
             loop_thread = notify.DispatchLoop(app.state.engine, settings, wakeups)
             loop_thread.start()
+            app.state.dispatch_loop = loop_thread
             scheduler = BackgroundScheduler(timezone="UTC")
             for name in TICKS:
                 if name == "dispatch":
@@ -184,6 +186,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
     app.state.db_slots = anyio.Semaphore(settings.db_slots)
     app.state.wakeups = notify.attach(app.state.engine)
     notifications.configure(app.state.engine, settings)
+    app.state.dispatch_loop = None  # the background pass, once the lifespan started it
     app.state.leader = notify.Leader(app.state.engine)
     app.state.stopping = threading.Event()
     app.state.secrets = SecretBox.for_settings(settings)
@@ -199,6 +202,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         webhook_routes,
         keys,
         notification_routes,
+        team_routes,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)

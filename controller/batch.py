@@ -101,6 +101,7 @@ def submit_rows(
     """Create each row's job. With `all_or_nothing`, any error undoes them all (422
     `batch_rejected`, rows reported); otherwise good rows are kept."""
     results: list[BatchRow] = []
+    seen: dict[tuple[str, ...], Any] = {}  # accounts and media checked for earlier rows
     for number, row in enumerate(rows, start=1):
         try:
             if not isinstance(row, dict):
@@ -117,7 +118,7 @@ def submit_rows(
                 code, message = describe_validation(exc.errors())
                 raise ApiError(422, code, message) from None
             duplicate = prior_submission(session, principal, key, body) is not None
-            job = create_job(session, body, principal, key, settings)
+            job = create_job(session, body, principal, key, settings, seen)
             results.append(
                 BatchRow(row=number, status="duplicate" if duplicate else "created", job_id=job.id)
             )

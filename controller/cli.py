@@ -310,6 +310,10 @@ def _mount_ops() -> None:
     jobs_app.command("show")(ops_cli.jobs_show)
     jobs_app.command("evidence")(ops_cli.jobs_evidence)
     app.add_typer(notify_app, name="notify")
+    from controller import team_cli
+
+    app.add_typer(team_cli.team_app, name="team")
+    jobs_app.command("approve")(team_cli.approve)
 
 
 _mount_ops()

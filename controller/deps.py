@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 from controller.config import Settings
 from controller.db import reader
 from controller.errors import ApiError
-from controller.models import Agent, ApiKey
+from controller.limits import AUTHENTICATED
+from controller.models import Agent, ApiKey, Team, TeamMember
 from controller.security import SecretBox, hash_token
 from controller.timeutil import utcnow
 
@@ -65,6 +66,10 @@ class Principal:
     name: str
     api_key_id: int | None = None
     agent_id: int | None = None
+    # a sub-user (controller/teams.py): the leader's key, whose accounts it sees and posts to,
+    # and whether the leader lets its posts skip approval
+    team_leader_id: int | None = None
+    direct_publish: bool = False
 
     @property
     def actor(self) -> str:
@@ -80,7 +85,10 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
         return principal
     key = session.exec(select(ApiKey).where(ApiKey.key_hash == digest)).first()
     if key is not None and key_is_live(key):
-        return Principal(role=key.role, name=key.name, api_key_id=key.id)
+        principal = Principal(role=key.role, name=key.name, api_key_id=key.id)
+        if key.role == "scheduler":
+            _seat(session, principal)
+        return principal
     if not agent_first:
         return _agent_principal(session, digest)
     return None
@@ -108,15 +116,32 @@ def _principal(credentials: HTTPAuthorizationCredentials | None, session: Sessio
     return principal
 
 
+def _seat(session: Session, principal: Principal) -> None:
+    """A sub-user's team: its leader's key and its `direct_publish` grant."""
+    seat = session.exec(
+        select(Team.leader_key_id, TeamMember.direct_publish)
+        .join(Team, Team.id == TeamMember.team_id)
+        .where(TeamMember.key_id == principal.api_key_id)
+    ).first()
+    if seat is not None:
+        principal.team_leader_id, principal.direct_publish = seat
+
+
 def _agent_principal(session: Session, digest: str) -> Principal | None:
-    agent = session.exec(select(Agent).where(Agent.token_hash == digest)).first()
-    if agent is None:
+    """The agent holding the token, read with the key it registered with in one query: the
+    token lives only as long as that key."""
+    row = session.exec(
+        select(Agent, ApiKey)
+        .outerjoin(ApiKey, ApiKey.id == Agent.api_key_id)  # type: ignore[arg-type]
+        .where(Agent.token_hash == digest)
+    ).first()
+    if row is None:
         return None
-    if agent.api_key_id is not None:
-        # the token lives only as long as the key it was registered with
-        registered_with = session.get(ApiKey, agent.api_key_id)
-        if registered_with is None or not key_is_live(registered_with):
-            return None
+    agent, registered_with = row
+    if agent.api_key_id is not None and (
+        registered_with is None or not key_is_live(registered_with)
+    ):
+        return None
     return Principal(role="agent_session", name=agent.name, agent_id=agent.id)
 
 
@@ -130,13 +155,17 @@ async def agent_principal(
     if credentials is None:
         raise ApiError(401, "unauthorized", "missing bearer token")
     app = request.app
+    seen = getattr(request.state, AUTHENTICATED, None)
+    if seen is not None and seen[0] == credentials.credentials:
+        principal = seen[1]  # looked up by the body limits of this same request
+    else:
 
-    def check() -> Principal:
-        with Session(app.state.engine) as session:
-            return _principal(credentials, session)
+        def check() -> Principal:
+            with Session(app.state.engine) as session:
+                return _principal(credentials, session)
 
-    async with app.state.db_slots:
-        principal = await run_in_threadpool(check)
+        async with app.state.db_slots:
+            principal = await run_in_threadpool(check)
     if principal.agent_id is None:
         raise ApiError(403, "forbidden", "this route takes an agent token")
     return principal

@@ -128,29 +128,36 @@ def deliver(
             Lease.delivered_at.is_(None),  # type: ignore[union-attr]
         )
     ).all()
-    _preload(session, pending)
-    out = []
-    for lease in pending:
+    # held until the bodies are built: the session's identity map keeps rows only while
+    # something refers to them
+    loaded = _preload(session, pending)
+    out = [_body(session, lease, secrets, media_url) for lease in pending]
+    del loaded
+    for lease in pending:  # written in one flush after the reads
         lease.delivered_at = now
         session.add(lease)
-        out.append(_body(session, lease, secrets, media_url))
     return out
 
 
-def _preload(session: Session, pending: list[Lease]) -> None:
+def _preload(session: Session, pending: list[Lease]) -> list[object]:
     """Read the jobs, accounts and devices of many leases in three queries; the bodies then
-    find them in the session instead of reading one row at a time."""
+    find them in the session instead of reading one row at a time. Returns the rows,
+    which the caller must hold while it builds the bodies."""
     if len(pending) < 2:
-        return
+        return []
     job_ids = [lease.job_id for lease in pending if lease.job_id is not None]
     jobs = session.exec(select(Job).where(Job.id.in_(job_ids))).all() if job_ids else []  # type: ignore[union-attr]
     account_ids = {j.account_id for j in jobs} | {
         lease.account_id for lease in pending if lease.account_id is not None
     }
-    if account_ids:
+    accounts = (
         session.exec(select(Account).where(Account.id.in_(account_ids))).all()  # type: ignore[union-attr]
+        if account_ids
+        else []
+    )
     device_ids = {lease.device_id for lease in pending}
-    session.exec(select(Device).where(Device.id.in_(device_ids))).all()  # type: ignore[union-attr]
+    devices = session.exec(select(Device).where(Device.id.in_(device_ids))).all()  # type: ignore[union-attr]
+    return [*jobs, *accounts, *devices]
 
 
 def _body(
@@ -240,24 +247,31 @@ def extend(session: Session, agent_id: int, ttl_s: float, tokens: list[int] | No
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _live(session: Session, token: int, agent_id: int | None) -> tuple[Lease, Job]:
-    """The lease if it is still the job's current one; otherwise 409 (fencing)."""
-    lease = session.get(Lease, token)
+def _read(session: Session, token: int) -> tuple[Lease | None, Job | None, Device | None]:
+    """A lease with its job and device, in one query."""
+    row = session.exec(
+        select(Lease, Job, Device)
+        .outerjoin(Job, Job.id == Lease.job_id)  # type: ignore[arg-type]
+        .outerjoin(Device, Device.id == Lease.device_id)  # type: ignore[arg-type]
+        .where(Lease.token == token)
+    ).first()
+    return (None, None, None) if row is None else (row[0], row[1], row[2])
+
+
+def _live(
+    token: int, agent_id: int | None, read: tuple[Lease | None, Job | None, Device | None]
+) -> tuple[Lease, Job, Device | None]:
+    """The lease read if it is still the job's current one; otherwise 409 (fencing)."""
+    lease, job, device = read
     if lease is None or lease.agent_id != agent_id:
         raise ApiError(404, "lease_not_found", f"no lease {token} for this agent")
-    job = session.get(Job, lease.job_id)
     if job is None or lease.state != LeaseState.ACTIVE or job.lease_token != lease.token:
         raise ApiError(409, "stale_lease", f"lease {token} is no longer current ({lease.state})")
-    _bind(session, lease)
-    return lease, job
-
-
-def _bind(session: Session, lease: Lease) -> None:
-    """Every log line of this request names the job, the lease and the device."""
-    device = session.get(Device, lease.device_id)
+    # every log line of this request names the job, the lease and the device
     structlog.contextvars.bind_contextvars(
         job_id=lease.job_id, lease=lease.token, device=device.serial if device else None
     )
+    return lease, job, device
 
 
 def report(
@@ -273,10 +287,11 @@ def report(
     """Progress from the agent; each report also extends the lease. `started` moves the job to
     `publishing`; `point_of_no_return` (acknowledged before the final Share tap) marks the
     moment after which an expired lease makes the job `unknown` instead of retrying it."""
-    login = session.get(Lease, token)
+    read = _read(session, token)
+    login = read[0]
     if login is not None and login.purpose == LeasePurpose.LOGIN:
         raise ApiError(422, "login_lease", f"lease {token} is a login lease and takes no events")
-    lease, job = _live(session, token, agent_id)
+    lease, job, _ = _live(token, agent_id, read)
     lease.expires_at = utcnow() + timedelta(seconds=settings.lease_ttl_s)
     session.add(lease)
     if (
@@ -315,15 +330,16 @@ def complete(
 ) -> tuple[int | None, str]:
     """The agent's outcome of a lease: (job id, the job's new state), or (None, the account's
     state) for a login lease. A stale lease (expired, superseded) is a 409 and changes nothing."""
-    login = session.get(Lease, token)
+    read = _read(session, token)
+    login = read[0]
     if login is not None and login.agent_id == agent_id and login.state == LeaseState.DONE:
         return _replay(session, login, body)
     if login is not None and login.purpose == LeasePurpose.LOGIN and login.agent_id == agent_id:
         account = _complete_login(session, login, body, actor)
         return None, account.state
-    lease, job = _live(session, token, agent_id)
+    lease, job, device = _live(token, agent_id, read)
     _close(session, lease, LeaseState.DONE)
-    _device_free(session, lease)
+    _device_free(session, device)
     data = {
         "stats": body.stats,
         "evidence": store_evidence(settings, job, token, body.evidence),
@@ -392,15 +408,14 @@ def _close(session: Session, lease: Lease, state: LeaseState) -> None:
     notify.work_changed(session)  # the device is free: the dispatcher looks again at commit
 
 
-def _device_free(session: Session, lease: Lease) -> None:
+def _device_free(session: Session, device: Device | None) -> None:
     """A completed lease leaves its phone idle (the agent queues the next lease behind anything
     the phone still finishes); one row, written after the lease row like a heartbeat does."""
-    device = session.get(Device, lease.device_id)  # read already, to name it in the logs
     if device is None or device.status != DeviceStatus.BUSY:
         return  # nothing to write: no wait on a row a dispatch pass holds
     session.execute(
         sa.update(Device)
-        .where(Device.id == lease.device_id, Device.status == DeviceStatus.BUSY)  # type: ignore[arg-type]
+        .where(Device.id == device.id, Device.status == DeviceStatus.BUSY)  # type: ignore[arg-type]
         .values(status=DeviceStatus.IDLE)
         .execution_options(synchronize_session=False)
     )
@@ -421,7 +436,7 @@ def _complete_login(session: Session, lease: Lease, body: CompleteIn, actor: str
     if account is None:
         raise ApiError(404, "account_not_found", "the account of this login lease is gone")
     _close(session, lease, LeaseState.DONE)
-    _device_free(session, lease)
+    _device_free(session, session.get(Device, lease.device_id))
     account.login_requested_at = None
     if body.outcome == Outcome.LOGGED_IN:
         accounts.release(session, account, actor=actor, reason="logged in on the phone")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import structlog
@@ -25,6 +26,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from controller.deps import Principal
 
 from controller.config import Settings
 from controller.errors import DATABASE_DOWN, database_unavailable
@@ -83,6 +87,10 @@ def _token(headers: dict[bytes, bytes]) -> str | None:
     return token.strip()
 
 
+# request state key: (token, Principal) of a request this middleware authenticated
+AUTHENTICATED = "authenticated"
+
+
 class BodyLimits:
     """ASGI middleware: authenticate, then cap, before the body is read."""
 
@@ -108,17 +116,19 @@ class BodyLimits:
         cap = cap_for(settings, scope["method"], scope["path"])
 
         token = _token(headers)
-        known = False
+        principal = None
         if token is not None:
             try:
-                known = await run_in_threadpool(_known_token, fastapi_app.state.engine, token)
+                principal = await run_in_threadpool(_principal, fastapi_app.state.engine, token)
             except DATABASE_DOWN as exc:
                 await database_unavailable(exc)(scope, receive, send)
                 return
-        if not known:
+        if principal is None:
             log.info("body_refused", reason="unauthorized", declared=declared)
             await _send_error(send, 401, "unauthorized", "missing, unknown or revoked token")
             return
+        # the route's own authentication takes it from here instead of looking it up again
+        scope.setdefault("state", {})[AUTHENTICATED] = (token, principal)
         if declared is not None and declared > cap.limit:
             log.info("body_refused", reason=cap.code, declared=declared, limit=cap.limit)
             await _send_error(send, 413, cap.code, f"request body exceeds {cap.limit} bytes")
@@ -165,8 +175,8 @@ async def _send_error(send: Send, status: int, code: str, message: str) -> None:
     await send(body)
 
 
-def _known_token(engine: sa.Engine, token: str) -> bool:
+def _principal(engine: sa.Engine, token: str) -> Principal | None:
     from controller.deps import principal_for_token
 
     with Session(engine) as session:
-        return principal_for_token(session, token) is not None
+        return principal_for_token(session, token)

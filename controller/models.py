@@ -323,3 +323,27 @@ class MailDelivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=300)
     created_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)
+
+
+class Team(SQLModel, table=True):
+    """A customer's team: a leader (a scheduler key) whose accounts its members post to.
+    A key leads at most one team (`controller/teams.py`)."""
+
+    __tablename__ = "team"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    leader_key_id: int = Field(foreign_key="api_key.id", unique=True, index=True)
+    created_at: datetime = _ts()
+
+
+class TeamMember(SQLModel, table=True):
+    """A sub-user: a scheduler key in one team. Its posts await the leader's approval unless
+    the leader granted it `direct_publish`. Deleting a sub-user deletes this row (the key is
+    revoked and kept, so published history still names it)."""
+
+    __tablename__ = "team_member"
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    key_id: int = Field(foreign_key="api_key.id", unique=True, index=True)
+    direct_publish: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    created_at: datetime = _ts()

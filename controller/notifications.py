@@ -2,12 +2,12 @@
 one in-app row for that key and (mail on, an address set, no digest) one message in the mail
 outbox, rendered once in the key's language. controller/mailer.py sends the outbox.
 
-Who hears what (the webhooks' rule, controller/ownership.py): a scheduler key hears about its
-own accounts and the shared ones, ops about all. A key hears an event when its settings list
-it; the owner of an account hears the default events about it even without settings (in-app;
-mail needs an address). `job.unknown` is told once verification failed to find out (the
-webhook fires earlier, when the job becomes unknown), `job.failed` when a job fails for good,
-`account.needs_auth` when an account is put on hold.
+Who hears what (controller/ownership.py's rule): a scheduler key hears about its own accounts,
+the shared ones and (a team's sub-user) its leader's, ops about all. A key hears an event
+when its settings list it; the owner of an account hears the default events about it even
+without settings (in-app; mail needs an address). `job.unknown` is told once verification
+failed to find out (the webhook fires earlier, when the job becomes unknown), `job.failed`
+when a job fails for good, `account.needs_auth` when an account is put on hold.
 
 Mail with `digest: daily` is not sent per event: the day's notifications go in one message,
 queued at the first pass after the day ends (UTC), once per key and day.
@@ -27,7 +27,16 @@ from sqlmodel import Session, select
 
 from controller import mailtext
 from controller.config import Settings
-from controller.models import Account, ApiKey, Job, MailDelivery, Notification, NotificationSetting
+from controller.models import (
+    Account,
+    ApiKey,
+    Job,
+    MailDelivery,
+    Notification,
+    NotificationSetting,
+    Team,
+    TeamMember,
+)
 from controller.timeutil import utcnow
 from farmcore.vocab import WebhookEvent
 
@@ -57,10 +66,23 @@ def defaults(api_key_id: int) -> NotificationSetting:
     return NotificationSetting(api_key_id=api_key_id, events=list(DEFAULT_EVENTS))
 
 
-def _hears(key: ApiKey, account: Account | None) -> bool:
+def _hears(key: ApiKey, account: Account | None, leader_id: int | None = None) -> bool:
+    """controller/ownership.py's rule: ops hear all; a scheduler key its own accounts, the
+    shared ones, and (a team's sub-user) its leader's."""
     if key.role == "ops" or account is None or account.owner_key_id is None:
         return True
-    return account.owner_key_id == key.id
+    return account.owner_key_id in (key.id, leader_id)
+
+
+def _leaders(session: Session) -> dict[int, int]:
+    """Each sub-user's team leader (controller/teams.py)."""
+    rows = session.exec(
+        select(TeamMember.key_id, Team.leader_key_id).join(
+            Team,
+            Team.id == TeamMember.team_id,  # type: ignore[arg-type]
+        )
+    ).all()
+    return {member: leader for member, leader in rows}
 
 
 def _live(key: ApiKey, now: datetime) -> bool:
@@ -77,10 +99,13 @@ def _subscribers(
             ApiKey.id == NotificationSetting.api_key_id,  # type: ignore[arg-type]
         )
     ).all()
+    leaders = _leaders(session) if rows and account is not None else {}
     chosen = {
         key.id: (setting, key)
         for setting, key in rows
-        if _live(key, now) and key.role in ("ops", "scheduler") and _hears(key, account)
+        if _live(key, now)
+        and key.role in ("ops", "scheduler")
+        and _hears(key, account, leaders.get(key.id or 0))
     }
     owner_id = account.owner_key_id if account is not None else None
     if owner_id is not None and owner_id not in chosen:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import lifecycle
+from controller import lifecycle, ownership
 from controller.config import Settings
 from controller.deps import Principal
 from controller.errors import ApiError
@@ -55,12 +55,13 @@ def device_with_room(session: Session, serial: str) -> Device:
 def choose_device(session: Session, principal: Principal, settings: Settings) -> Device:
     """The placement rule: most room first, then serial; a key's share per phone is capped."""
     per_key = settings.max_accounts_per_key_per_device
+    owner = ownership.owner_for_new(principal)  # a sub-user places for its team's leader
     best: tuple[int, str, Device] | None = None
     for device in session.exec(select(Device).order_by(Device.serial)).all():
         room = MAX_ACCOUNTS_PER_DEVICE - _held(session, device)
         if room <= 0:
             continue
-        if principal.role != "ops" and _held(session, device, principal.api_key_id) >= per_key:
+        if principal.role != "ops" and _held(session, device, owner) >= per_key:
             continue
         if best is None or room > best[0]:
             best = (room, device.serial, device)

@@ -4,12 +4,13 @@ Shared by single (`POST /v1/jobs`) and batch (`POST /v1/jobs:batch`) submission.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 import media
-from controller import captions, media_access, ownership, schedule
+from controller import captions, media_access, ownership, schedule, teams
 from controller.config import Settings
 from controller.deps import Principal
 from controller.errors import ApiError
@@ -87,20 +88,31 @@ def create_job(
     principal: Principal,
     idem_key: str | None,
     settings: Settings | None = None,
+    seen: dict[tuple[str, ...], Any] | None = None,
 ) -> Job:
     """Validate and insert one job (shared by single and batch submission). The caller owns
-    the transaction: an IntegrityError (a concurrent twin) leaves it to roll back."""
+    the transaction: an IntegrityError (a concurrent twin) leaves it to roll back. `seen`
+    (a batch's) keeps the accounts and media already checked for earlier rows."""
     prior = prior_submission(session, principal, idem_key, body)
     if prior is not None:
         return prior
-    account = ownership.find(session, principal, body.account)
+    seen = {} if seen is None else seen
+    account_key = ("account", body.account.lower())
+    if account_key not in seen:
+        seen[account_key] = ownership.find(session, principal, body.account)
+    account = seen[account_key]
     if account is None:
         raise ApiError(422, "account_not_found", f"no account {body.account!r}")
     captions.check(body.kind, body.caption)
     scheduled_utc, tz_name = to_utc(body.scheduled_at, body.timezone)
     schedule.check_window(scheduled_utc, settings)
-    media_ids = check_media(session, body.kind, body.media, principal)
-    needs_approval = body.approval_required or account.approval_required
+    media_key = ("media", body.kind, *body.media)
+    if media_key not in seen:  # a failed check raises and is not kept
+        seen[media_key] = check_media(session, body.kind, body.media, principal)
+    media_ids = seen[media_key]
+    needs_approval = (
+        body.approval_required or account.approval_required or teams.needs_approval(principal)
+    )
     state = "pending_approval" if needs_approval else "scheduled"
     reason = "submitted"
     if schedule.missed(scheduled_utc, settings):

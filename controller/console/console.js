@@ -133,6 +133,7 @@ async function refresh() {
       getJSON("/v1/accounts"), loadJobs()]);
     Object.assign(state, {devices, accounts, jobs});
     renderSummary(status); fillFilters(); renderCalendar(); renderPhones(); renderAccounts();
+    await renderTeam();  // team.js
     if (state.openJob && $("job-dialog").open) await openJob(state.openJob, true);
     $("live").textContent = `live · updated ${new Date().toLocaleTimeString()}`;
     showApp(true);

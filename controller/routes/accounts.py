@@ -9,7 +9,7 @@ import structlog
 from fastapi import APIRouter, Depends, Response
 from sqlmodel import Session, select
 
-from controller import accounts, ownership, placement
+from controller import accounts, ownership, placement, teams
 from controller.config import Settings
 from controller.deps import Principal, get_secrets, get_session, get_settings, require
 from controller.errors import ApiError, not_found
@@ -82,24 +82,25 @@ def create_account(
 ) -> AccountOut:
     """Register an Instagram account on an existing device. The password is stored encrypted
     and never returned. A username can be registered once (409 `username_taken`). An account
-    registered with a scheduler key is owned by that key; one registered by ops is shared."""
+    registered with a scheduler key is owned by that key (a team's sub-user's: by its leader);
+    one registered by ops is shared."""
     zone(body.timezone)
-    taken_message = f"account {body.username!r} is already registered (ya pertenece a otra cuenta)"
+    taken = ownership.taken_error(body.username)
     if session.exec(select(Account.id).where(Account.username == body.username)).first():
-        raise ApiError(409, "username_taken", taken_message)
+        raise taken
     device = placement.place(session, principal, settings, body.device)
     account = Account(
         username=body.username,
         password_enc=secrets.encrypt(body.password),
         device_id=device.id or 0,
         timezone=body.timezone,
-        owner_key_id=principal.api_key_id if ownership.restricted(principal) else None,
+        owner_key_id=ownership.owner_for_new(principal),
     )
     session.add(account)
     try:
         session.flush()
     except sa.exc.IntegrityError:
-        raise ApiError(409, "username_taken", taken_message) from None
+        raise taken from None
     log.info("account_created", account=account.username, device=device.serial)
     return account_out(session, account, settings)
 
@@ -145,6 +146,7 @@ def edit_account(
     account = ownership.find(session, principal, username, lock=True)
     if account is None:
         raise not_found("account", username)
+    teams.refuse_sub_user(principal, "change the team's accounts")
     given = body.model_fields_set
     if "owner" in given:
         if ownership.restricted(principal):

@@ -247,7 +247,10 @@ async def claim(
         return str(request.url_for("download_media", media_id=sha256))
 
     idle = list(dict.fromkeys(body.idle))
-    first = True  # the claim's own pass runs once; later leases come from the dispatch loop
+    # a waiting claim leaves the pass to the dispatch loop (one pass for every agent, woken
+    # when a job falls due or a lease ends) and is woken by the leases it opens; a claim that
+    # will not wait, or a controller without the loop, runs one pass of its own first
+    first = wait <= 0 or app.state.dispatch_loop is None
     while True:
         # read before the transaction, so a lease opened during it is not a lost wakeup
         since = wakeups.generation(agent_id)

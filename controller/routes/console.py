@@ -32,6 +32,7 @@ ASSETS = {
     "notifications.js": "text/javascript",
     "console.css": "text/css",
     "status.js": "text/javascript",
+    "team.js": "text/javascript",
 }
 
 

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from fastapi.responses import FileResponse
 from sqlmodel import Session, select
 
-from controller import approvals, captions, lifecycle, ownership, schedule
+from controller import approvals, captions, lifecycle, ownership, schedule, teams
 from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require
 from controller.errors import ApiError, not_found
@@ -202,8 +202,11 @@ def _visible_job(session: Session, principal: Principal, job_id: int, lock: bool
 
 
 def _locked_job(session: Session, principal: Principal, job_id: int) -> Job:
-    """The job row, locked against the dispatcher for the rest of the transaction."""
-    return _visible_job(session, principal, job_id, lock=True)
+    """The job row, locked against the dispatcher for the rest of the transaction (a team's
+    sub-user changes only its own posts)."""
+    job = _visible_job(session, principal, job_id, lock=True)
+    teams.check_may_change(principal, job)
+    return job
 
 
 def _act(session: Session, job_id: int, action: str, principal: Principal) -> JobOut:
@@ -267,6 +270,8 @@ def edit_job(
         reason="edited: " + ", ".join(changed),
         data={"fields": changed},
     )
+    if teams.needs_approval(principal):
+        job.approval_required = True  # a sub-user's edit awaits its leader, granted before or not
     if job.approval_required and job.state == JobState.SCHEDULED:
         lifecycle.move(
             session,
@@ -285,7 +290,9 @@ def approve_job(
     principal: Principal = Depends(require("scheduler")),
 ) -> JobOut:
     """pending_approval → scheduled. If its time already passed, the job is paused instead
-    (409 `approval_expired`): edit its time, resume, approve."""
+    (409 `approval_expired`): edit its time, resume, approve. A team's sub-user cannot approve
+    (403 `sub_user_forbidden`): its leader or ops do."""
+    teams.check_may_approve(principal)
     job = _locked_job(session, principal, job_id)
     approvals.approve(session, job, actor=principal.actor)
     return job_out(session, job, with_events=True)

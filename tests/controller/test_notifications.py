@@ -424,3 +424,29 @@ def test_starttls_then_login(
         settings.smtp_starttls = True
         assert _deliver(api) == 1
         assert len(catcher.messages) == 1
+
+
+def test_a_sub_user_hears_about_its_leaders_accounts(api: Api, mail: MailCatcher) -> None:
+    """controller/teams.py: a sub-user sees its leader's accounts, so it hears about them;
+    another customer's key does not."""
+    api.device()
+    r = api.client.post("/v1/teams", json={"name": "acme"}, headers=api.as_("scheduler"))
+    assert r.status_code == 201, r.text
+    r = api.client.post(
+        f"/v1/teams/{r.json()['id']}/members", json={"name": "ana"}, headers=api.as_("scheduler")
+    )
+    assert r.status_code == 201, r.text
+    api.keys["ana"] = r.json()["key"]
+    r = api.client.post(
+        "/v1/accounts",
+        json={"username": "acme.shop", "password": "hunter2-secret"},  # placed on sim-01
+        headers=api.as_("scheduler"),
+    )
+    assert r.status_code == 201 and r.json()["owner"] == "test-scheduler", r.text
+    _subscribe(api, role="ana", email="ana@example.com")
+    _subscribe(api, role="scheduler_b", email="b@example.com")
+    _run_job(api, _agent(api), {"outcome": "failed", "error_code": "media_rejected"})
+    assert [n["event"] for n in _inbox(api, role="ana")["notifications"]] == ["job.failed"]
+    assert _inbox(api, role="scheduler_b")["notifications"] == []
+    assert _deliver(api) == 1
+    assert [m["To"] for m in mail.messages] == ["ana@example.com"]

@@ -76,6 +76,13 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/notifications"): SCHEDULER,
     ("POST", "/v1/notifications/read-all"): SCHEDULER,
     ("POST", "/v1/notifications/{notification_id}/read"): SCHEDULER,
+    # teams: any scheduler key or ops reach them; who leads decides the rest (test_teams.py)
+    ("POST", "/v1/teams"): SCHEDULER,
+    ("GET", "/v1/teams"): SCHEDULER,
+    ("GET", "/v1/teams/{team_id}"): SCHEDULER,
+    ("POST", "/v1/teams/{team_id}/members"): SCHEDULER,
+    ("PATCH", "/v1/teams/{team_id}/members/{key_id}"): SCHEDULER,
+    ("DELETE", "/v1/teams/{team_id}/members/{key_id}"): SCHEDULER,
 }
 PATH_VALUES = {
     "media_id": "0" * 64,
@@ -85,6 +92,7 @@ PATH_VALUES = {
     "token": "1",
     "webhook_id": "1",
     "notification_id": "1",
+    "team_id": "1",
     "key_id": "999999",  # not a real key: revoking one would lock out the callers after it
     "name": "1.png",
 }
