@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from controller import (
     approvals,
+    cyclic,
     dispatcher,
     health,
     leases,
@@ -43,6 +44,7 @@ from controller.routes import (
     media,
     status,
 )
+from controller.routes import cyclic as cyclic_routes
 from controller.routes import notifications as notification_routes
 from controller.routes import teams as team_routes
 from controller.routes import webhooks as webhook_routes
@@ -66,6 +68,7 @@ TICKS: dict[str, Callable[[Session, FastAPI], object]] = {
     "offline": lambda s, app: health.mark_silent_offline(s, app.state.settings),
     "webhooks": lambda s, app: webhooks.deliver_due(s, app.state.settings, app.state.secrets),
     "mail": lambda s, app: mailer.tick(s, app.state.settings),
+    "cyclic": lambda s, app: cyclic.run_pass(s, app.state.settings),
 }
 
 
@@ -203,6 +206,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         keys,
         notification_routes,
         team_routes,
+        cyclic_routes,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)

@@ -314,6 +314,9 @@ def _mount_ops() -> None:
 
     app.add_typer(team_cli.team_app, name="team")
     jobs_app.command("approve")(team_cli.approve)
+    from controller.cyclic_cli import cyclic_app
+
+    app.add_typer(cyclic_app, name="cyclic")
 
 
 _mount_ops()

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -124,6 +125,43 @@ def render_table(states: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def show_cyclic_list(http: httpx.Client, farm: FarmConfig, folder: Path) -> list[str]:
+    """A cyclic list on the first account (three photos, two a day between 09:00 and 21:00 of
+    its zone, from tomorrow for a week): the lines of its next day's jobs."""
+    account = farm.accounts[0]
+    media = [_upload_samples(http, folder, 900 + n, 1, "feed")[0] for n in range(3)]
+    zone = ZoneInfo(account.timezone)
+    tomorrow = datetime.now(UTC).astimezone(zone).date() + timedelta(days=1)
+    body = {
+        "account": account.username,
+        "name": "demo evergreen",
+        "window_start": "09:00",
+        "window_end": "21:00",
+        "posts_per_day": 2,
+        "start_date": tomorrow.isoformat(),
+        "end_date": (tomorrow + timedelta(days=6)).isoformat(),
+        "seed": 13,
+        "posts": [
+            {"kind": "feed", "media": [m], "caption": f"igfarm demo evergreen {n + 1}"}
+            for n, m in enumerate(media)
+        ],
+    }
+    created = http.post("/v1/cyclic-lists", json=body)
+    created.raise_for_status()
+    lst = created.json()
+    plan = http.get(f"/v1/cyclic-lists/{lst['id']}/plan").json()
+    lines = [
+        f"cyclic list {lst['id']} on {lst['account']} ({plan['timezone']}): "
+        f"{lst['posts_per_day']} of {len(lst['posts'])} posts a day, "
+        f"{lst['window_start']}-{lst['window_end']}, {lst['state']}; next day {plan['day']}:"
+    ]
+    for job in plan["jobs"]:
+        lines.append(
+            f"  job {job['id']:>3}  {job['scheduled_at']}  {job['kind']}  {job['caption']}"
+        )
+    return lines
+
+
 def run_demo(
     farm: FarmConfig, *, jobs: int, kinds: tuple[str, ...], timeout_s: float, echo=print
 ) -> bool:  # type: ignore[no-untyped-def]
@@ -158,7 +196,10 @@ def run_demo(
                 failing = demo_notify.submit_failing(http, data_dir)
                 echo(f"submitted {len(submitted)} jobs; waiting for them to publish")
                 states = wait_for(http, submitted, timeout_s)
+                cyclic_lines = show_cyclic_list(http, farm, data_dir)
                 echo(render_table(states))
+                for line in cyclic_lines:
+                    echo(line)
                 mailed = demo_notify.report(http, mail, failing, 30, echo)
             problems = profile_problems(local, submitted)
         finally:

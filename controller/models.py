@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -347,3 +347,58 @@ class TeamMember(SQLModel, table=True):
     key_id: int = Field(foreign_key="api_key.id", unique=True, index=True)
     direct_publish: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = _ts()
+
+
+class CyclicList(SQLModel, table=True):
+    """A list of posts published at random times inside a daily window of the account's zone,
+    each post at most once a day, from `start_date` to `end_date` (controller/cyclic.py)."""
+
+    __tablename__ = "cyclic_list"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    api_key_id: int | None = Field(
+        default=None, foreign_key="api_key.id", description="who made it: its jobs are that key's"
+    )
+    name: str = Field(max_length=100)
+    window_start: time
+    window_end: time
+    posts_per_day: int
+    start_date: date
+    end_date: date
+    state: str = Field(default="active", max_length=20, index=True)
+    pause_reason: str = Field(default="", max_length=40)
+    pause_detail: str = Field(default="", max_length=300)
+    last_planned_day: date | None = None
+    seed: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    revision: int = Field(default=0, description="bumped on every re-plan")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class CyclicPost(SQLModel, table=True):
+    """One post of a cyclic list, validated like a job (kind, caption, media)."""
+
+    __tablename__ = "cyclic_post"
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="cyclic_list.id", index=True)
+    kind: str = Field(max_length=20)
+    caption: str = Field(default="", max_length=2200)
+    media_ids: list[int] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    fit: str = Field(default="pad", max_length=10)
+    removed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    created_at: datetime = _ts()
+
+
+class CyclicJob(SQLModel, table=True):
+    """A job a cyclic list made: one post on one day of one plan revision, never twice."""
+
+    __tablename__ = "cyclic_job"
+    __table_args__ = (
+        sa.UniqueConstraint("list_id", "revision", "day", "post_id", name="uq_cyclic_job_slot"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="cyclic_list.id", index=True)
+    job_id: int = Field(foreign_key="job.id", unique=True)
+    post_id: int = Field(foreign_key="cyclic_post.id", index=True)
+    day: date
+    revision: int

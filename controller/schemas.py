@@ -270,6 +270,7 @@ class JobOut(BaseModel):
     error: JobError | None
     published_at: datetime | None
     created_at: datetime
+    cyclic_list: int | None = Field(default=None, description="the cyclic list that made it")
     events: list[EventOut] | None = None
 
 

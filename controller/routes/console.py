@@ -33,6 +33,7 @@ ASSETS = {
     "console.css": "text/css",
     "status.js": "text/javascript",
     "team.js": "text/javascript",
+    "cyclic.js": "text/javascript",
 }
 
 

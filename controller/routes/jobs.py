@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from controller import approvals, captions, lifecycle, ownership, schedule, teams
 from controller.config import Settings
+from controller.cyclic import cyclic_refs
 from controller.deps import Principal, get_session, get_settings, require
 from controller.errors import ApiError, not_found
 from controller.models import JOB_STATES, Account, Device, Job, JobEvent, MediaAsset
@@ -38,8 +39,8 @@ log = structlog.get_logger()
 
 
 def job_outs(session: Session, jobs: list[Job]) -> list[JobOut]:
-    """A page of jobs in three queries whatever its length: their accounts, those accounts'
-    devices, and every media item of the page."""
+    """A page of jobs in four queries whatever its length: their accounts, those accounts'
+    devices, every media item of the page and the cyclic lists that made them."""
     account_ids = {j.account_id for j in jobs}
     accounts = {
         a.id: a
@@ -55,6 +56,7 @@ def job_outs(session: Session, jobs: list[Job]) -> list[JobOut]:
         a.id: a.sha256
         for a in session.exec(select(MediaAsset).where(MediaAsset.id.in_(media_ids))).all()  # type: ignore[union-attr]
     }
+    lists = cyclic_refs(session, [j.id or 0 for j in jobs])
     out = []
     for job in jobs:
         account = accounts.get(job.account_id)
@@ -80,6 +82,7 @@ def job_outs(session: Session, jobs: list[Job]) -> list[JobOut]:
                 else None,
                 published_at=job.published_at,
                 created_at=job.created_at,
+                cyclic_list=lists.get(job.id or 0),
             )
         )
     return out

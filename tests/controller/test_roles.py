@@ -83,6 +83,18 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("POST", "/v1/teams/{team_id}/members"): SCHEDULER,
     ("PATCH", "/v1/teams/{team_id}/members/{key_id}"): SCHEDULER,
     ("DELETE", "/v1/teams/{team_id}/members/{key_id}"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists"): SCHEDULER,
+    ("GET", "/v1/cyclic-lists"): SCHEDULER,
+    ("GET", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
+    ("PATCH", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
+    ("DELETE", "/v1/cyclic-lists/{list_id}"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/posts"): SCHEDULER,
+    ("PATCH", "/v1/cyclic-lists/{list_id}/posts/{post_id}"): SCHEDULER,
+    ("DELETE", "/v1/cyclic-lists/{list_id}/posts/{post_id}"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/pause"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/resume"): SCHEDULER,
+    ("GET", "/v1/cyclic-lists/{list_id}/plan"): SCHEDULER,
+    ("POST", "/v1/cyclic-lists/{list_id}/plan"): SCHEDULER,
 }
 PATH_VALUES = {
     "media_id": "0" * 64,
@@ -95,6 +107,8 @@ PATH_VALUES = {
     "team_id": "1",
     "key_id": "999999",  # not a real key: revoking one would lock out the callers after it
     "name": "1.png",
+    "list_id": "1",
+    "post_id": "1",
 }
 
 

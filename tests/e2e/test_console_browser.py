@@ -367,3 +367,50 @@ def test_the_console_end_to_end(farm: dict[str, Any], browser: Any, tmp_path: Pa
     _no_horizontal_scroll(browser)
     _shot(browser, "status")
     print(f"console: browser test took {time.monotonic() - started:.1f} s")
+
+
+def test_the_console_shows_cyclic_lists(farm: dict[str, Any], browser: Any) -> None:
+    """The Cyclic lists tab: each list's window in its account's zone, state, pause reason
+    and next jobs; Pause from the page cancels the planned jobs and shows why."""
+    today = datetime.now(UTC).date()
+    with _api(farm) as http:
+        media = [
+            http.post(
+                "/v1/media", files={"file": ("c.jpg", jpeg_bytes(1080, 1080, 60 + n))}
+            ).json()["id"]
+            for n in range(2)
+        ]
+        ids = []
+        for name, posts in (("evergreen", media), ("too short", media[:1])):
+            r = http.post(
+                "/v1/cyclic-lists",
+                json={
+                    "account": "demo.cyclist",
+                    "name": name,
+                    "window_start": "00:00",
+                    "window_end": "23:59",
+                    "posts_per_day": 2,
+                    "start_date": today.isoformat(),
+                    "end_date": (today + timedelta(days=7)).isoformat(),
+                    "posts": [{"kind": "feed", "media": [m], "caption": name} for m in posts],
+                },
+            )
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["id"])
+    browser.get(farm["console"])
+    _tab(browser, "cyclic")
+    _wait(browser, lambda b: len(_css(b, "#cyclic tr[data-list]")) == 2, why="two lists")
+    active, short = (_css(browser, f"#cyclic tr[data-list='{i}']")[0] for i in ids)
+    assert "00:00–23:59 UTC" in active.text and "active" in active.text
+    assert len(active.find_elements("css selector", "li")) >= 2  # tomorrow's two jobs at least
+    assert "too_few_posts" in short.text and "1 post(s) for 2 a day" in short.text
+    _shot(browser, "cyclic")
+    _click(browser, f"#cyclic tr[data-list='{ids[0]}'] button[aria-label='pause list {ids[0]}']")
+    _wait(
+        browser,
+        lambda b: "paused_by_user" in _css(b, f"#cyclic tr[data-list='{ids[0]}']")[0].text,
+        why="paused by the user",
+    )
+    row = _css(browser, f"#cyclic tr[data-list='{ids[0]}']")[0]
+    assert "none planned" in row.text
+    _no_horizontal_scroll(browser)
