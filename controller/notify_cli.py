@@ -93,3 +93,30 @@ def read(
         raise ops_cli.ApiProblem("give a notification id or --all")
     note = ops_cli._call("POST", f"/v1/notifications/{notification_id}/read").json()
     typer.echo(f"{note['id']}: read")
+
+
+@notify_app.command("mail")
+def mail(
+    state: str | None = typer.Option(None, help="pending, sent or failed"),
+    limit: int = typer.Option(50, min=1, max=500),
+) -> None:
+    """The mail outbox: your messages (ops: all), their attempts and last error."""
+    params: dict[str, Any] = {"limit": limit}
+    if state:
+        params["state"] = state
+    rows = ops_cli._call("GET", "/v1/notifications/mail", params=params).json()
+    ops_cli._table(
+        [
+            [
+                r["id"],
+                r["created_at"][:19],
+                r["to"],
+                r["state"],
+                r["attempts"],
+                r["last_error"],
+                r["subject"],
+            ]
+            for r in rows
+        ],
+        ["id", "queued (UTC)", "to", "state", "tries", "last error", "subject"],
+    )

@@ -123,6 +123,9 @@ def test_notify_cli_and_the_background_mail_pass(farm) -> None:  # type: ignore[
     time.sleep(1)  # more passes: still one message
     assert len(mail.messages) == 1
 
+    outbox = _farm(controller, key, "mail")
+    assert outbox.returncode == 0 and "cli@example.com" in outbox.stdout
+    assert " sent " in outbox.stdout
     listed = _farm(controller, key, "list", "--unread")
     assert listed.returncode == 0 and "job.failed" in listed.stdout
     assert listed.stdout.strip().endswith("1 unread")

@@ -14,7 +14,7 @@ from controller import mailtext, notifications
 from controller.config import Settings
 from controller.deps import Principal, get_session, get_settings, require
 from controller.errors import ApiError, not_found
-from controller.models import Notification, NotificationSetting
+from controller.models import MailDelivery, Notification, NotificationSetting
 from controller.schemas import RowId, StrictModel
 from controller.timeutil import utcnow
 
@@ -71,6 +71,20 @@ class NotificationOut(BaseModel):
 class NotificationList(BaseModel):
     notifications: list[NotificationOut]
     unread: int
+
+
+class MailOut(BaseModel):
+    id: int
+    to: str
+    subject: str
+    notification_id: int | None
+    digest_day: str | None
+    state: str = Field(description="pending, sent or failed (gave up after mail_max_attempts)")
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
 
 
 class ReadAll(BaseModel):
@@ -193,6 +207,39 @@ def list_notifications(
     return NotificationList(
         notifications=[_out(n, settings) for n in rows], unread=_unread(session, key_id)
     )
+
+
+@router.get("/mail", response_model=list[MailOut])
+def mail_log(
+    session: Session = Depends(get_session, scope="function"),
+    principal: Principal = Depends(require("scheduler")),
+    state: str | None = Query(default=None, pattern="^(pending|sent|failed)$"),
+    limit: int = Query(default=100, ge=1, le=500),
+) -> list[MailOut]:
+    """The mail outbox, newest first: the key's own messages (ops: every key's), with their
+    attempts and last error (ours: a status or an exception type)."""
+    query = select(MailDelivery)
+    if principal.role != "ops":
+        query = query.where(MailDelivery.api_key_id == _key_id(principal))
+    if state:
+        query = query.where(MailDelivery.state == state)
+    rows = session.exec(query.order_by(MailDelivery.id.desc()).limit(limit)).all()  # type: ignore[union-attr]
+    return [
+        MailOut(
+            id=r.id or 0,
+            to=r.to_addr,
+            subject=r.subject,
+            notification_id=r.notification_id,
+            digest_day=r.digest_day,
+            state=r.state,
+            attempts=r.attempts,
+            next_attempt_at=r.next_attempt_at,
+            last_error=r.last_error,
+            created_at=r.created_at,
+            sent_at=r.sent_at,
+        )
+        for r in rows
+    ]
 
 
 @router.post("/read-all", response_model=ReadAll)

@@ -147,6 +147,11 @@ def test_smtp_down_then_retried_and_sent_once(api: Api, settings: Settings) -> N
         assert row.last_error is not None and row.last_error.startswith("connection failed")
         wait = (row.next_attempt_at - utcnow()).total_seconds()
         assert 50 < wait <= 60  # backing off
+    (logged,) = api.client.get("/v1/notifications/mail", headers=api.as_("scheduler")).json()
+    assert (logged["state"], logged["attempts"], logged["to"]) == ("pending", 1, "ana@example.com")
+    assert logged["last_error"].startswith("connection failed")
+    assert api.client.get("/v1/notifications/mail", headers=api.as_("scheduler_b")).json() == []
+    assert len(api.client.get("/v1/notifications/mail", headers=api.as_("ops")).json()) == 1
     with MailCatcher(port) as catcher:
         assert _deliver(api) == 0  # not due yet
         with Session(_engine(api)) as session:
@@ -157,9 +162,10 @@ def test_smtp_down_then_retried_and_sent_once(api: Api, settings: Settings) -> N
         assert _deliver(api) == 1
         assert _deliver(api) == 0
         assert len(catcher.messages) == 1
-    with Session(_engine(api)) as session:
-        row = session.exec(select(MailDelivery)).one()
-        assert (row.state, row.attempts, row.last_error) == ("sent", 2, None)
+    (logged,) = api.client.get(
+        "/v1/notifications/mail", params={"state": "sent"}, headers=api.as_("scheduler")
+    ).json()
+    assert (logged["state"], logged["attempts"], logged["last_error"]) == ("sent", 2, None)
 
 
 def test_spanish_subscriber_gets_the_account_hold_in_spanish(api: Api, mail: MailCatcher) -> None:

@@ -74,6 +74,7 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("PUT", "/v1/notifications/settings"): SCHEDULER,
     ("DELETE", "/v1/notifications/settings"): SCHEDULER,
     ("GET", "/v1/notifications"): SCHEDULER,
+    ("GET", "/v1/notifications/mail"): SCHEDULER,
     ("POST", "/v1/notifications/read-all"): SCHEDULER,
     ("POST", "/v1/notifications/{notification_id}/read"): SCHEDULER,
     # teams: any scheduler key or ops reach them; who leads decides the rest (test_teams.py)
