@@ -31,6 +31,7 @@ from controller.models import (
     Account,
     ApiKey,
     Job,
+    JobEvent,
     MailDelivery,
     Notification,
     NotificationSetting,
@@ -38,7 +39,7 @@ from controller.models import (
     TeamMember,
 )
 from controller.timeutil import utcnow
-from farmcore.vocab import WebhookEvent
+from farmcore.vocab import JobState, WebhookEvent
 
 log = structlog.get_logger()
 
@@ -115,11 +116,13 @@ def _subscribers(
     return [(s, k) for s, k in chosen.values() if event in s.events]
 
 
-def _dedupe_key(event: str, data: dict[str, Any]) -> str:
-    """One notification per key for one happening: a job's failure or unknown outcome per
-    attempt; an account's hold per change (holds announce only changes)."""
-    if event.startswith("job."):
-        return f"{event}:{data.get('job_id')}:{data.get('attempts')}"
+def _dedupe_key(session: Session, event: str, data: dict[str, Any]) -> str:
+    """One notification per key for one happening: a job's failure per lease (a job fails
+    only when a lease ends it; a retried job that fails again is another one), an account's
+    hold per change (holds announce only changes). `job.unknown`: see verification_failed."""
+    if event == WebhookEvent.JOB_FAILED:
+        job = session.get(Job, data.get("job_id"))
+        return f"{event}:{data.get('job_id')}:{job.lease_token if job else None}"
     return f"{event}:{data.get('account')}:{data.get('state')}:{utcnow().isoformat()}"
 
 
@@ -129,15 +132,23 @@ def message_id(settings: Settings) -> str:
     return f"<igfarm.{uuid.uuid4().hex}@{domain}>"
 
 
-def announce(session: Session, event: str, data: dict[str, Any], *, account: Account | None) -> int:
+def announce(
+    session: Session,
+    event: str,
+    data: dict[str, Any],
+    *,
+    account: Account | None,
+    dedupe: str | None = None,
+) -> int:
     """Fan `event` out to the keys that hear it: an in-app row each, plus a rendered mail in
-    the outbox for those who get one mail per event. The caller's commit makes it real.
-    Returns the number of in-app notifications made."""
+    the outbox for those who get one mail per event; a key told about this happening
+    (`dedupe`) already is not told again. The caller's commit makes it real. Returns the
+    number of in-app notifications made."""
     if event not in EVENTS:
         return 0
     settings = _settings_of(session)
     mail_on = settings is not None and settings.mail_enabled
-    dedupe = _dedupe_key(event, data)
+    dedupe = dedupe or _dedupe_key(session, event, data)
     made = 0
     for setting, key in _subscribers(session, event, account):
         already = session.exec(
@@ -198,7 +209,16 @@ def verification_failed(session: Session, job: Job) -> None:
     from controller.webhooks import job_data  # webhooks imports this module
 
     account = session.get(Account, job.account_id)
-    announce(session, WebhookEvent.JOB_UNKNOWN, job_data(session, job), account=account)
+    # once per time the job became unknown, however many verifications fail meanwhile
+    became_unknown = session.exec(
+        select(sa.func.max(JobEvent.id)).where(
+            JobEvent.job_id == job.id, JobEvent.to_state == JobState.UNKNOWN
+        )
+    ).one()
+    dedupe = f"{WebhookEvent.JOB_UNKNOWN}:{job.id}:{became_unknown}"
+    announce(
+        session, WebhookEvent.JOB_UNKNOWN, job_data(session, job), account=account, dedupe=dedupe
+    )
 
 
 # --- the daily digest -----------------------------------------------------------------------

@@ -206,8 +206,37 @@ def test_unknown_is_told_after_verification_fails(api: Api, mail: MailCatcher) -
     assert r.status_code == 200, r.text
     (note,) = _inbox(api)["notifications"]
     assert note["event"] == "job.unknown" and note["job_id"] == job_id
+    # the next verification fails too: the same happening, told once
+    again = api.client.post("/v1/agents/claim", json={"idle": ["sim-01"]}, headers=h).json()
+    assert again["leases"][0]["purpose"] == "verify"
+    r = api.client.post(
+        f"/v1/leases/{again['leases'][0]['token']}/complete",
+        json={"outcome": "failed", "error_code": "timeout"},
+        headers=h,
+    )
+    assert r.status_code == 200, r.text
+    assert len(_inbox(api)["notifications"]) == 1
     assert _deliver(api) == 1
     assert "may not have been published" in mail.messages[0]["Subject"]
+    assert _deliver(api) == 0
+
+
+def test_a_retried_job_that_fails_again_is_told_again(api: Api, mail: MailCatcher) -> None:
+    _subscribe(api)
+    h = _setup(api)
+    job_id = _run_job(api, h, {"outcome": "failed", "error_code": "media_rejected"})
+    r = api.client.post(f"/v1/jobs/{job_id}/retry", headers=api.as_("scheduler"))
+    assert r.status_code == 200, r.text
+    lease = api.client.post("/v1/agents/claim", json={"idle": ["sim-01"]}, headers=h).json()
+    r = api.client.post(
+        f"/v1/leases/{lease['leases'][0]['token']}/complete",
+        json={"outcome": "failed", "error_code": "media_rejected"},
+        headers=h,
+    )
+    assert r.json()["state"] == "failed"
+    notes = _inbox(api)["notifications"]
+    assert [n["job_id"] for n in notes] == [job_id, job_id]
+    assert _deliver(api) == 2 and len(mail.messages) == 2
 
 
 def test_daily_digest_on_a_fake_clock(api: Api, mail: MailCatcher, settings: Settings) -> None:
