@@ -44,6 +44,7 @@ from controller.routes import (
     media,
     status,
 )
+from controller.routes import audience as audience_routes
 from controller.routes import cyclic as cyclic_routes
 from controller.routes import notifications as notification_routes
 from controller.routes import teams as team_routes
@@ -207,6 +208,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         notification_routes,
         team_routes,
         cyclic_routes,
+        audience_routes,
     ):
         app.include_router(module.router, responses=ERROR_RESPONSES)
     app.include_router(status.router)

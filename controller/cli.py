@@ -317,6 +317,9 @@ def _mount_ops() -> None:
     from controller.cyclic_cli import cyclic_app
 
     app.add_typer(cyclic_app, name="cyclic")
+    from controller.audience_cli import audience
+
+    app.command("audience")(audience)
 
 
 _mount_ops()

@@ -68,6 +68,16 @@ class Settings:
     public_url: str = field(
         default_factory=lambda: os.environ.get("FARM_PUBLIC_URL", "http://127.0.0.1:8700")
     )
+    # best time to post (controller/best_time.py): re-read an account's audience on its phone
+    # after this long (FARM_AUDIENCE_REFRESH_DAYS; 0: only when asked, never by itself); an
+    # insights lease only goes to a phone none
+    # of whose accounts has a job due within `audience_quiet_s` (FARM_AUDIENCE_QUIET); a failed
+    # or lost reading is tried again after `audience_retry_s`; with no data at all "best" is
+    # this local hour (FARM_BEST_TIME_DEFAULT_HOUR)
+    audience_refresh_days: float = 7.0
+    audience_quiet_s: float = 1800.0
+    audience_retry_s: float = 3600.0
+    best_time_default_hour: int = 18
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -94,6 +104,8 @@ class Settings:
             ("FARM_MAX_PAST_DUE", "max_past_due_s"),
             ("FARM_MAX_SCHEDULE_AHEAD_DAYS", "max_schedule_ahead_days"),
             ("FARM_CLAIM_WAIT_MAX", "claim_wait_max_s"),
+            ("FARM_AUDIENCE_REFRESH_DAYS", "audience_refresh_days"),
+            ("FARM_AUDIENCE_QUIET", "audience_quiet_s"),
         ):
             if os.environ.get(name):
                 setattr(self, attr, float(os.environ[name]))
@@ -104,6 +116,7 @@ class Settings:
             ("FARM_MAX_EVIDENCE_BYTES", "max_evidence_bytes"),
             ("FARM_DB_SLOTS", "db_slots"),
             ("FARM_MAX_PHONES_PER_AGENT", "max_phones_per_agent"),
+            ("FARM_BEST_TIME_DEFAULT_HOUR", "best_time_default_hour"),
         ):
             if os.environ.get(name):
                 setattr(self, attr, int(os.environ[name]))

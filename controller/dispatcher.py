@@ -26,9 +26,9 @@ import sqlalchemy as sa
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import leases
+from controller import best_time, leases
 from controller.config import Settings
-from controller.models import Account, Device, Job, Lease
+from controller.models import Account, AudienceActivity, Device, Job, Lease
 from controller.timeutil import utcnow
 from farmcore.vocab import AccountState, DeviceStatus, JobState, LeasePurpose, LeaseState
 
@@ -160,6 +160,69 @@ def _logins(
     return out
 
 
+def _insights(
+    session: Session,
+    settings: Settings,
+    device_ids: list[int] | None,
+    now: datetime,
+    exclude: set[int],
+) -> dict[int, int]:
+    """{device id: account id} of audience readings to take (lowest priority: only on an idle
+    phone with no login or job of its own to run, none of whose accounts has a job due within
+    `audience_quiet_s`): an account never read, read longer than `audience_refresh_days` ago,
+    or whose refresh was asked for; a reading tried lately (lost, failed) waits
+    `audience_retry_s`."""
+    soon = now + timedelta(seconds=settings.audience_quiet_s)
+    stale = now - timedelta(days=settings.audience_refresh_days)
+    retry = now - timedelta(seconds=settings.audience_retry_s)
+    wanted = [AudienceActivity.refresh_requested_at.is_not(None)]  # type: ignore[union-attr]
+    if settings.audience_refresh_days > 0:  # 0: readings only when asked for
+        wanted += [
+            AudienceActivity.id.is_(None),  # type: ignore[union-attr]
+            AudienceActivity.read_at.is_(None),  # type: ignore[union-attr]
+            AudienceActivity.read_at < stale,  # type: ignore[operator]
+        ]
+    others = sa.orm.aliased(Account)
+    due_soon = (
+        select(Job.id)
+        .join(others, others.id == Job.account_id)  # type: ignore[arg-type]
+        .where(
+            others.device_id == Device.id,
+            sa.or_(
+                Job.state == JobState.UNKNOWN,
+                sa.and_(
+                    Job.state.in_((JobState.SCHEDULED, JobState.LEASED)),  # type: ignore[attr-defined]
+                    Job.scheduled_at <= soon,
+                ),
+            ),
+        )
+        .exists()
+    )
+    rows = session.execute(
+        select(Account.device_id, Account.id)
+        .join(Device, Device.id == Account.device_id)  # type: ignore[arg-type]
+        .outerjoin(AudienceActivity, AudienceActivity.account_id == Account.id)  # type: ignore[arg-type]
+        .where(
+            Account.state == AccountState.ACTIVE,
+            Device.status == DeviceStatus.IDLE,
+            ~due_soon,
+            sa.or_(*wanted),
+            sa.or_(
+                AudienceActivity.attempted_at.is_(None),  # type: ignore[union-attr]
+                AudienceActivity.attempted_at < retry,  # type: ignore[operator]
+                AudienceActivity.attempted_at < AudienceActivity.refresh_requested_at,  # type: ignore[operator]
+            ),
+            *_device_filter(settings, device_ids, now),
+        )
+        .order_by(AudienceActivity.refresh_requested_at.is_(None), Account.id)  # type: ignore[union-attr]
+    ).all()
+    out: dict[int, int] = {}
+    for device_id, account_id in rows:
+        if device_id not in exclude:
+            out.setdefault(device_id, account_id)
+    return out
+
+
 def _lock(session: Session, model: type, ids: list[int]) -> dict[int, object]:
     """The rows of `ids` this transaction could lock (SKIP LOCKED: rows held elsewhere are left
     out); on SQLite the transaction already holds the database's write lock."""
@@ -183,7 +246,11 @@ def run_pass(
     result = PassResult()
     logins = _logins(session, settings, device_ids, now)
     rows = _candidates(session, settings, device_ids, now)
-    if not rows and not logins:
+    # an audience reading never goes before a login or a job of the phone (due or not paced)
+    insights = _insights(
+        session, settings, device_ids, now, set(logins) | {r.device_id for r in rows}
+    )
+    if not rows and not logins and not insights:
         return result
     paced = _paced_out_accounts(session, settings, rows, now)
     # per device: login first, then unknown before due, then earliest
@@ -196,8 +263,10 @@ def run_pass(
         best[row.device_id] = row
     jobs = _lock(session, Job, [r.job_id for r in best.values()])
     login_accounts = _lock(session, Account, list(logins.values()))
+    reading_accounts = _lock(session, Account, list(insights.values()))
     wanted = [d for d, r in best.items() if r.job_id in jobs]
     wanted += [d for d, a in logins.items() if a in login_accounts]
+    wanted += [d for d, a in insights.items() if a in reading_accounts]
     devices = _lock(session, Device, sorted(wanted))
     taken = set(
         session.exec(
@@ -207,11 +276,18 @@ def run_pass(
             )
         ).all()
     )
-    result.skipped = len(best) + len(logins) - len(devices)
+    result.skipped = len(best) + len(logins) + len(insights) - len(devices)
     for device_id, device in devices.items():
         if device_id in taken:
             continue
         assert isinstance(device, Device)
+        if device_id in insights:
+            account = reading_accounts[insights[device_id]]
+            assert isinstance(account, Account)
+            leases.open_lease(session, settings, device, LeasePurpose.INSIGHTS, account=account)
+            best_time.mark_attempted(session, account)
+            result.created += 1
+            continue
         if device_id in logins:
             account = login_accounts[logins[device_id]]
             assert isinstance(account, Account)

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 import structlog
 from sqlmodel import Session, func, select
 
-from controller import accounts, lifecycle, notify
+from controller import accounts, best_time, lifecycle, notify
 from controller.config import Settings
 from controller.errors import ApiError
 from controller.models import Account, Device, Job, JobEvent, Lease, MediaAsset
@@ -39,6 +39,8 @@ from farmcore.vocab import (
 )
 
 log = structlog.get_logger()
+# leases of an account, not of a job: they take no progress events
+ACCOUNT_PURPOSES = (LeasePurpose.LOGIN, LeasePurpose.INSIGHTS)
 DISPATCHER = "controller:dispatcher"
 SWEEPER = "controller:sweeper"
 
@@ -165,6 +167,23 @@ def _body(
 ) -> LeaseOut:
     device = session.get(Device, lease.device_id)
     serial = device.serial if device else ""
+    if lease.purpose == LeasePurpose.INSIGHTS:
+        account = session.get(Account, lease.account_id)
+        if account is None:
+            raise ApiError(404, "account_not_found", "the account of this insights lease is gone")
+        return LeaseOut(
+            token=lease.token or 0,
+            purpose="insights",
+            job_id=None,
+            kind="",
+            account=account.username,
+            device=serial,
+            caption="",
+            marker="",
+            fit="",
+            media=[],
+            expires_at=lease.expires_at,
+        )
     if lease.purpose == LeasePurpose.LOGIN:
         account = session.get(Account, lease.account_id)
         if account is None:
@@ -289,8 +308,10 @@ def report(
     moment after which an expired lease makes the job `unknown` instead of retrying it."""
     read = _read(session, token)
     login = read[0]
-    if login is not None and login.purpose == LeasePurpose.LOGIN:
-        raise ApiError(422, "login_lease", f"lease {token} is a login lease and takes no events")
+    if login is not None and login.purpose in ACCOUNT_PURPOSES:
+        raise ApiError(
+            422, "login_lease", f"lease {token} is a {login.purpose} lease and takes no events"
+        )
     lease, job, _ = _live(token, agent_id, read)
     lease.expires_at = utcnow() + timedelta(seconds=settings.lease_ttl_s)
     session.add(lease)
@@ -337,6 +358,9 @@ def complete(
     if login is not None and login.purpose == LeasePurpose.LOGIN and login.agent_id == agent_id:
         account = _complete_login(session, login, body, actor)
         return None, account.state
+    if login is not None and login.purpose == LeasePurpose.INSIGHTS and login.agent_id == agent_id:
+        account = _complete_insights(session, settings, login, body, actor)
+        return None, account.state
     lease, job, device = _live(token, agent_id, read)
     _close(session, lease, LeaseState.DONE)
     _device_free(session, device)
@@ -373,14 +397,21 @@ def _replay(session: Session, lease: Lease, body: CompleteIn) -> tuple[int | Non
     whose answer it never got. The same outcome answers what the first one did (the job's
     state now) and changes nothing; a different outcome is 409 `stale_lease`."""
     same = False
-    if lease.purpose == LeasePurpose.LOGIN:
+    if lease.purpose == LeasePurpose.INSIGHTS:
+        account = session.get(Account, lease.account_id)
+        state = account.state if account is not None else ""
+        row = best_time.stored(session, account) if account is not None else None
+        read = row is not None and row.source == "insights"
+        same = (body.outcome == Outcome.AUDIENCE_READ) == read
+        job_id: int | None = None
+    elif lease.purpose == LeasePurpose.LOGIN:
         account = session.get(Account, lease.account_id)
         state = account.state if account is not None else ""
         if body.outcome == Outcome.LOGGED_IN:
             same = state == AccountState.ACTIVE
         elif body.outcome == Outcome.FAILED:
             same = state != AccountState.ACTIVE
-        job_id: int | None = None
+        job_id = None
     else:
         job = session.get(Job, lease.job_id)
         state, job_id = (job.state, job.id) if job is not None else ("", lease.job_id)
@@ -448,6 +479,43 @@ def _complete_login(session: Session, lease: Lease, body: CompleteIn, actor: str
     else:
         raise ApiError(422, "invalid_outcome", f"{body.outcome} does not settle a login lease")
     log.info("login_completed", account=account.username, outcome=body.outcome)
+    return account
+
+
+def _complete_insights(
+    session: Session, settings: Settings, lease: Lease, body: CompleteIn, actor: str
+) -> Account:
+    """An insights lease: the reading is stored; `insights_unavailable` (a personal account)
+    keeps the estimate from the account's posts; an account-level failure holds the account
+    (the phone found it logged out, challenged …); any other failure is tried again later."""
+    if lease.state != LeaseState.ACTIVE:
+        raise ApiError(409, "stale_lease", f"lease {lease.token} is no longer current")
+    account = session.get(Account, lease.account_id)
+    if account is None:
+        raise ApiError(404, "account_not_found", "the account of this insights lease is gone")
+    if body.outcome == Outcome.AUDIENCE_READ:
+        if body.audience is None:
+            raise ApiError(422, "invalid_outcome", "audience_read needs the `audience` reading")
+        best_time.store_reading(session, account, body.audience.by_hour, body.audience.by_weekday)
+    elif body.outcome == Outcome.FAILED:
+        code = _known_code(body.error_code)
+        kind = FLOW_CODES[code]
+        why = f"{code}: {body.error_message or kind.description}"
+        if code == "insights_unavailable":
+            best_time.store_unavailable(session, account, settings, why)
+        elif kind.holds_account is not None:
+            accounts.hold(session, account, kind.holds_account, f"insights: {why}")
+    else:
+        raise ApiError(422, "invalid_outcome", f"{body.outcome} does not settle an insights lease")
+    _close(session, lease, LeaseState.DONE)
+    _device_free(session, session.get(Device, lease.device_id))
+    log.info(
+        "insights_completed",
+        account=account.username,
+        outcome=body.outcome,
+        error_code=body.error_code,
+        actor=actor,
+    )
     return account
 
 

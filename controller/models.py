@@ -171,6 +171,9 @@ class Job(SQLModel, table=True):
     request_hash: str | None = Field(default=None, max_length=64)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+    # submitted with scheduled_at "best": where the chosen time came from (insights, estimate,
+    # default; controller/best_time.py); None: the submitter gave the time
+    best_time_source: str | None = Field(default=None, max_length=10)
 
 
 class JobEvent(SQLModel, table=True):
@@ -402,3 +405,21 @@ class CyclicJob(SQLModel, table=True):
     post_id: int = Field(foreign_key="cyclic_post.id", index=True)
     day: date
     revision: int
+
+
+class AudienceActivity(SQLModel, table=True):
+    """When an account's audience is active (controller/best_time.py): per hour of the day in
+    the account's time zone and per weekday (0 = Monday), read from the app's Insights on the
+    phone (`source` insights) or estimated from the account's published posts (estimate).
+    One row per account; `attempted_at` and `refresh_requested_at` drive the insights leases."""
+
+    __tablename__ = "audience_activity"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", unique=True, index=True)
+    source: str = Field(default="", max_length=10)
+    by_hour: list[float] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    by_weekday: list[float] | None = Field(default=None, sa_column=sa.Column(sa.JSON))
+    read_at: datetime | None = _ts(nullable=True)
+    note: str = Field(default="", max_length=300)
+    attempted_at: datetime | None = _ts(nullable=True)
+    refresh_requested_at: datetime | None = _ts(nullable=True)

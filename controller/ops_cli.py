@@ -193,6 +193,7 @@ def jobs_show(job_id: int) -> None:
     typer.echo(
         f"job {job['id']}: {job['kind']} for {job['account']} on {job['device']}, "
         f"{job['state']}, due {job['scheduled_at']}"
+        + (f" (best time, from {job['best_time_source']})" if job.get("best_time_source") else "")
     )
     if job["error"]:
         typer.echo(f"error: {job['error']['code']}: {job['error']['message']}")

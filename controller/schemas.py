@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
@@ -182,6 +182,16 @@ class AccountOut(BaseModel):
     preflight: PreflightOut | None = None
 
 
+class BestWithin(StrictModel):
+    """The range a "best" time is chosen in; a time without an offset is read in the job's
+    `timezone`, else in the account's."""
+
+    from_: datetime = Field(alias="from")
+    to: datetime
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
 class JobIn(StrictModel):
     account: Annotated[str, AfterValidator(normalize_username)] = Field(
         min_length=1, max_length=30, description="Instagram username (any case)"
@@ -189,14 +199,20 @@ class JobIn(StrictModel):
     kind: Kind
     media: list[str] = Field(min_length=1, max_length=10, description="media ids (SHA-256)")
     caption: str = Field(default="", max_length=2200)
-    scheduled_at: datetime = Field(
-        description="ISO 8601 with an offset, or a local time together with `timezone`"
+    scheduled_at: datetime | Literal["best"] = Field(
+        description="ISO 8601 with an offset, or a local time together with `timezone`; or "
+        '"best": the best hour of the account\'s audience, chosen at submission'
     )
     timezone: str | None = Field(default=None, max_length=64, examples=["Europe/Madrid"])
     fit: Literal["pad", "crop"] = "pad"
     approval_required: bool = Field(
         default=False,
         description="start in pending_approval (also implied by the account's setting)",
+    )
+    best_within: date | BestWithin | None = Field(
+        default=None,
+        description='with scheduled_at "best": a local day (2026-12-03, in the account\'s '
+        'time zone) or {"from": …, "to": …}; absent: the coming 7 days',
     )
 
     model_config = ConfigDict(
@@ -264,6 +280,12 @@ class JobOut(BaseModel):
     scheduled_at: datetime = Field(description="in the submitter's time zone")
     scheduled_at_utc: datetime
     timezone: str
+    scheduled_at_requested: Literal["best"] | None = Field(
+        default=None, description='"best" when the time was chosen from the audience\'s activity'
+    )
+    best_time_source: Literal["insights", "estimate", "default"] | None = Field(
+        default=None, description="where that activity came from"
+    )
     attempts: int
     approval_required: bool = False
     approved_at: datetime | None = None

@@ -4,19 +4,20 @@ Shared by single (`POST /v1/jobs`) and batch (`POST /v1/jobs:batch`) submission.
 from __future__ import annotations
 
 import hashlib
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 import media
-from controller import captions, media_access, ownership, schedule, teams
+from controller import best_time, captions, media_access, ownership, schedule, teams
 from controller.config import Settings
 from controller.deps import Principal
 from controller.errors import ApiError
-from controller.models import Job, JobEvent, MediaAsset
-from controller.schemas import JobIn
-from controller.timezones import to_utc
+from controller.models import Account, Job, JobEvent, MediaAsset
+from controller.schemas import BestWithin, JobIn
+from controller.timezones import to_utc, zone
 
 
 def _media_infos(
@@ -104,7 +105,14 @@ def create_job(
     if account is None:
         raise ApiError(422, "account_not_found", f"no account {body.account!r}")
     captions.check(body.kind, body.caption)
-    scheduled_utc, tz_name = to_utc(body.scheduled_at, body.timezone)
+    source = None
+    if body.scheduled_at == "best":
+        scheduled_utc, tz_name, source = _best(session, body, account, settings)
+    else:
+        if body.best_within is not None:
+            raise ApiError(422, "best_within_without_best", 'best_within needs scheduled_at "best"')
+        assert isinstance(body.scheduled_at, datetime)
+        scheduled_utc, tz_name = to_utc(body.scheduled_at, body.timezone)
     schedule.check_window(scheduled_utc, settings)
     media_key = ("media", body.kind, *body.media)
     if media_key not in seen:  # a failed check raises and is not kept
@@ -130,6 +138,7 @@ def create_job(
         api_key_id=principal.api_key_id,
         idempotency_key=idem_key,
         request_hash=request_hash(body),
+        best_time_source=source,
     )
     session.add(job)
     try:
@@ -144,6 +153,25 @@ def create_job(
             to_state=state,
             actor=principal.actor,
             reason=reason,
+            data={"best_time_source": source} if source else {},
         )
     )
     return job
+
+
+def _best(
+    session: Session, body: JobIn, account: Account, settings: Settings | None
+) -> tuple[datetime, str, str]:
+    """scheduled_at "best": the best hour of the account's audience in `best_within`, as
+    (UTC time, zone to echo: the job's, else the account's, source of the activity)."""
+    tz_name = body.timezone or account.timezone
+    zone(tz_name)
+    within: date | tuple[datetime, datetime] | None = None
+    if isinstance(body.best_within, BestWithin):
+        start, _ = to_utc(body.best_within.from_, tz_name)
+        end, _ = to_utc(body.best_within.to, tz_name)
+        within = (start, end)
+    elif isinstance(body.best_within, date):
+        within = body.best_within
+    when, source = best_time.resolve(session, account, settings or Settings(), within)
+    return when, tz_name, source.value

@@ -17,7 +17,7 @@ from device_agent.health import Health, read_health
 from device_agent.outbox import Outbox
 from device_agent.recovery import RecoveryLadder
 from farmcore.client import ControllerError, FarmClient
-from farmcore.protocol import CompleteIn, LeaseEventIn, LeaseOut, PreflightIn
+from farmcore.protocol import AudienceReading, CompleteIn, LeaseEventIn, LeaseOut, PreflightIn
 from farmcore.protocol import Evidence as EvidenceIn
 from farmcore.vocab import PostKind
 from flows.driver import Driver, media_scan_command
@@ -171,7 +171,11 @@ class DeviceWorker:
         bound.info("lease_started", purpose=lease.purpose, kind=lease.kind)
         started = time.monotonic()
         try:
-            run = {"verify": self._verify, "login": self._login}.get(lease.purpose, self._publish)
+            run = {
+                "verify": self._verify,
+                "login": self._login,
+                "insights": self._insights,
+            }.get(lease.purpose, self._publish)
             body = run(lease)
         except LeaseLost as exc:
             bound.warning("lease_lost", reason=str(exc))
@@ -291,6 +295,20 @@ class DeviceWorker:
         password, lease.password = lease.password or "", None
         stats = flows.login(self.driver, lease.account, password)
         return CompleteIn(outcome="logged_in", stats={"dumps": stats.dumps, "taps": stats.taps})
+
+    def _insights(self, lease: LeaseOut) -> CompleteIn:
+        """Read the account's audience activity from the app's Insights (professional
+        accounts); a personal account fails with `insights_unavailable`."""
+        reading = flows.read_audience(self.driver, lease.account)
+        return CompleteIn(
+            outcome="audience_read",
+            audience=AudienceReading(
+                by_hour=reading.by_hour,
+                by_weekday=reading.by_weekday,
+                block_hours=reading.block_hours,
+            ),
+            stats={"dumps": reading.stats.dumps, "taps": reading.stats.taps},
+        )
 
     def _verify(self, lease: LeaseOut) -> CompleteIn:
         found = flows.verify_post(

@@ -6,6 +6,7 @@ actually went out from this phone, in order, duplicates included.
 
 from __future__ import annotations
 
+import random
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,10 +39,29 @@ class SimAccount:
     two_factor: bool = False
     challenge: bool = False
     logged_in: bool = True
+    # a professional (creator/business) account: its profile offers the Professional dashboard
+    # and Insights, whose "Most active times" show `active_hours` (followers active per 3-hour
+    # block from midnight, 8 values) and `active_days` (per weekday from Monday, 7 values);
+    # unset, they are seeded from the username (the same account always shows the same)
+    professional: bool = True
+    active_hours: list[int] = field(default_factory=list)
+    active_days: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.full_name:
             self.full_name = self.username.replace("_", " ").replace(".", " ").title()
+        rng = random.Random(f"audience:{self.username}")
+        if not self.active_hours:
+            peak = rng.randrange(8)
+            self.active_hours = [
+                int(self.followers * (0.9 - 0.1 * min((b - peak) % 8, (peak - b) % 8)))
+                + rng.randrange(20)
+                for b in range(8)
+            ]
+        if not self.active_days:
+            self.active_days = [int(self.followers * rng.uniform(0.5, 0.9)) for _ in range(7)]
+        if len(self.active_hours) != 8 or len(self.active_days) != 7:
+            raise ValueError("active_hours has 8 values (3-hour blocks), active_days 7")
 
 
 @dataclass

@@ -24,7 +24,12 @@ def fault_plan(device: DeviceConfig) -> FaultPlan:
 def build_sim_phone(device: DeviceConfig, farm: FarmConfig) -> SimPhone:
     """A new in-process simulated phone with the device's accounts logged in."""
     accounts = [
-        SimAccount(username=a.username, password=a.resolve_password(), posts=a.existing_posts)
+        SimAccount(
+            username=a.username,
+            password=a.resolve_password(),
+            posts=a.existing_posts,
+            professional=a.professional,
+        )
         for a in farm.accounts_on(device.serial)
     ]
     return SimPhone(

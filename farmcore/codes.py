@@ -88,6 +88,12 @@ FLOW = [
     _flow("app_crashed", True, None, "the Instagram app crashed"),
     _flow("app_update_required", False, None, "the app demands an update"),
     _flow("media_not_in_gallery", True, None, "the pushed media did not show in the gallery"),
+    _flow(
+        "insights_unavailable",
+        False,
+        None,
+        "the account shows no Insights (a personal account): the best time is estimated",
+    ),
     _flow("ui_unrecognized", True, None, "a screen the flow does not know"),
     _flow("upload_failed", True, None, "the upload failed in the app"),
     _flow(
@@ -218,6 +224,9 @@ API = [
     _api(422, "invalid_window", "a cyclic list's window must end after it starts (same day)"),
     _api(422, "invalid_period", "a cyclic list's end date is before its start date"),
     _api(422, "too_many_posts", "a cyclic list holds at most 200 posts"),
+    _api(422, "invalid_best_within", "best_within is not a day or a from/to range"),
+    _api(422, "best_within_past", "the best_within range has no hour left in the future"),
+    _api(422, "best_within_without_best", 'best_within is only for scheduled_at "best"'),
     _api(500, "internal_error", "a bug: the log line `unhandled_error` has the request id"),
     _api(503, "database_unavailable", "the database cannot be reached: retry after a while"),
 ]

@@ -71,6 +71,11 @@ class AccountConfig(Strict):
     password: str | None = Field(default=None, repr=False)
     password_env: str | None = None
     existing_posts: int = Field(default=12, ge=0, description="simulated phones only")
+    professional: bool = Field(
+        default=True,
+        description="simulated phones only: a professional account shows Insights (its "
+        "audience's most active times); false: a personal account, which shows none",
+    )
     # this account's pacing; absent: left as the controller has it, null: farm.yaml's default
     min_gap_minutes: float | None = Field(default=None, ge=0, le=7 * 24 * 60)
     daily_cap: int | None = Field(default=None, ge=0, le=1000, description="0 means no cap")

@@ -154,7 +154,7 @@ class LeaseMedia(BaseModel):
 class LeaseOut(BaseModel):
     token: int
     purpose: PurposeName
-    job_id: int | None = Field(description="null for a login lease")
+    job_id: int | None = Field(description="null for a login or insights lease")
     kind: str
     account: str
     device: str
@@ -195,12 +195,33 @@ class Evidence(StrictModel):
     hierarchy_xml: str | None = Field(default=None, max_length=5_000_000)
 
 
+class AudienceReading(StrictModel):
+    """An insights lease's reading of the app's "Most active times" (professional accounts):
+    followers active per hour of the day (0 = midnight, the phone's local time, which is the
+    account's time zone) and per weekday (0 = Monday). The app draws hour blocks (3 hours a
+    bar): each hour of a block carries the block's value, `block_hours` says how wide."""
+
+    by_hour: list[float] = Field(min_length=24, max_length=24)
+    by_weekday: list[float] = Field(min_length=7, max_length=7)
+    block_hours: int = Field(default=1, ge=1, le=24)
+
+    @field_validator("by_hour", "by_weekday")
+    @classmethod
+    def _not_negative(cls, value: list[float]) -> list[float]:
+        if any(v < 0 for v in value):
+            raise ValueError("activity values are counts: not negative")
+        return value
+
+
 class CompleteIn(StrictModel):
     outcome: OutcomeName
     error_code: str | None = Field(default=None, max_length=40)
     error_message: str | None = Field(default=None, max_length=500)
     stats: dict[str, Any] = Field(default_factory=dict)
     evidence: Evidence | None = None
+    audience: AudienceReading | None = Field(
+        default=None, description="insights leases with outcome audience_read: the reading"
+    )
 
     model_config = example(
         {

@@ -69,6 +69,7 @@ class LeasePurpose(StrEnum):
     PUBLISH = "publish"
     VERIFY = "verify"
     LOGIN = "login"
+    INSIGHTS = "insights"  # read the account's audience activity (no job), when the phone idles
 
 
 class LeaseState(StrEnum):
@@ -124,6 +125,15 @@ class Outcome(StrEnum):
     VERIFIED_PUBLISHED = "verified_published"
     VERIFIED_ABSENT = "verified_absent"
     LOGGED_IN = "logged_in"
+    AUDIENCE_READ = "audience_read"  # an insights lease: the reading is in `CompleteIn.audience`
+
+
+class AudienceSource(StrEnum):
+    """Where an account's audience activity (or a best time) came from."""
+
+    INSIGHTS = "insights"  # the app's "Most active times" (professional accounts)
+    ESTIMATE = "estimate"  # the engagement of the account's own published posts
+    DEFAULT = "default"  # no data at all: the documented default hour
 
 
 def values(enum: type[StrEnum]) -> tuple[str, ...]:

@@ -6,10 +6,12 @@ Public API:
     login(driver, username, password, *, deadline_s=90, step_budget=30) -> FlowStats
     preflight(driver, username) -> PreflightResult
     verify_post(driver, username, marker, item_count, *, kind=None, since=None) -> bool
+    read_audience(driver, username) -> AudienceActivity (Insights' "Most active times")
 """
 
 from flows.account import PreflightResult, preflight, switch_account
 from flows.errors import ERROR_KINDS, Evidence, FlowError
+from flows.insights import AudienceActivity, read_audience
 from flows.login import login
 from flows.publish import publish
 from flows.request import FlowStats, PublishRequest
@@ -17,6 +19,7 @@ from flows.verify import verify_post
 
 __all__ = [
     "ERROR_KINDS",
+    "AudienceActivity",
     "Evidence",
     "FlowError",
     "FlowStats",
@@ -25,6 +28,7 @@ __all__ = [
     "login",
     "preflight",
     "publish",
+    "read_audience",
     "switch_account",
     "verify_post",
 ]

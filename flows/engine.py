@@ -211,6 +211,17 @@ class Engine:
         self._still_current = None
         self._call("press_key", lambda: self.driver.press_key(key))
 
+    def swipe_up(self, screen: Screen) -> None:
+        """Scroll the page on screen down by about 40 % of its height (a finger moving up
+        through the middle), sized to the screen the dump shows."""
+        right = max((n.bounds.right for n in screen.ui.nodes), default=1080)
+        bottom = max((n.bounds.bottom for n in screen.ui.nodes), default=2400)
+        x = right // 2
+        self._still_current = None
+        self._call(
+            "swipe", lambda: self.driver.swipe(x, bottom * 7 // 10, x, bottom * 3 // 10, 0.3)
+        )
+
     def shell(self, command: str) -> str:
         self._still_current = None
         return self._call("shell", lambda: self.driver.shell(command))

@@ -33,6 +33,8 @@ FIXES: dict[str, str] = {
     "app_update_required": "Update Instagram on the phone (Play Store), add the version to "
     "farm.yaml's checked_versions after QA, then retry.",
     "media_not_in_gallery": "Retry; if it repeats, reboot the phone (its media scanner is stuck).",
+    "insights_unavailable": "Nothing: a personal account shows no Insights; its best time is "
+    "estimated from its posts. Switch it to a professional account in the app to read them.",
     "ui_unrecognized": "Open the UI dump: a new screen or layout. Dismiss it on the phone and "
     "retry; report the dump to the flows' maintainers.",
     "upload_failed": "Retry; check the phone's network if several posts fail.",

@@ -448,6 +448,52 @@ TEXTS: dict[str, dict[str, list[str]]] = {
         ],
         "fr": ["Se connecter à un compte existant"],
     },
+    # -- Professional dashboard and Insights (flows.insights). The English entry is in the real
+    # own-profile dumps (a Bloks Button, no id: text "Professional dashboard", content-desc
+    # "Professional dashboard entry point"). The dashboard and Insights pages have no real dump
+    # yet: their words are the app's English wording; the Spanish ones are unverified
+    # translations (several variants where the app's wording is not known)
+    "pro_dashboard": {
+        "en": ["Professional dashboard"],
+        "es": ["Panel profesional", "Panel para profesionales"],
+    },
+    "pro_dashboard_entry": {
+        "en": ["Professional dashboard entry point"],
+        "es": ["Punto de acceso al panel profesional"],
+    },
+    # older builds: an Insights button on the profile
+    "insights": {"en": ["Insights", "View insights"], "es": ["Estadísticas", "Ver estadísticas"]},
+    "account_insights": {
+        "en": ["Account insights", "Insights"],
+        "es": ["Estadísticas de la cuenta", "Estadísticas"],
+    },
+    "total_followers": {
+        "en": ["Total followers", "Followers"],
+        "es": ["Seguidores totales", "Total de seguidores", "Seguidores"],
+    },
+    "followers_sections": {
+        "en": ["Growth", "Top locations", "Age range"],
+        "es": ["Crecimiento", "Principales ubicaciones", "Ubicaciones principales", "Edad"],
+    },
+    "most_active_times": {
+        "en": ["Most active times", "Most Active Times"],
+        "es": [
+            "Horas de mayor actividad",
+            "Momentos de mayor actividad",
+            "Horas de más actividad",
+            "Horarios de mayor actividad",
+        ],
+    },
+    "hours_tab": {"en": ["Hours"], "es": ["Horas"]},
+    "days_tab": {"en": ["Days"], "es": ["Días", "Dias"]},
+    # weekday labels of the Days tab, Monday first (abbreviated and full)
+    "weekday_0": {"en": ["Mon", "Monday", "Mo"], "es": ["lun", "lun.", "lunes", "L"]},
+    "weekday_1": {"en": ["Tue", "Tuesday", "Tu"], "es": ["mar", "mar.", "martes", "M"]},
+    "weekday_2": {"en": ["Wed", "Wednesday", "We"], "es": ["mié", "mié.", "miércoles", "X"]},
+    "weekday_3": {"en": ["Thu", "Thursday", "Th"], "es": ["jue", "jue.", "jueves", "J"]},
+    "weekday_4": {"en": ["Fri", "Friday", "Fr"], "es": ["vie", "vie.", "viernes", "V"]},
+    "weekday_5": {"en": ["Sat", "Saturday", "Sa"], "es": ["sáb", "sáb.", "sábado", "S"]},
+    "weekday_6": {"en": ["Sun", "Sunday", "Su"], "es": ["dom", "dom.", "domingo", "D"]},
 }
 
 
@@ -721,6 +767,19 @@ _ELEMENTS = [
     el("try_again", texts=("try_again",), package=IG),
     el("add_account", ids=("add_account_button",), texts=("add_account",), package=IG),
     el("log_into_existing", texts=("log_into_existing",), package=IG),
+    # -- Professional dashboard and Insights (flows.insights): Bloks pages, words only
+    el(
+        "pro_dashboard_entry",
+        descs=("pro_dashboard_entry",),
+        texts=("pro_dashboard", "insights"),
+        package=IG,
+    ),
+    el("account_insights", texts=("account_insights",), package=IG),
+    el("total_followers", texts=("total_followers",), package=IG),
+    el("followers_sections", texts=("followers_sections",), package=IG),
+    el("most_active_times", texts=("most_active_times",), package=IG),
+    el("hours_tab", texts=("hours_tab",), descs=("hours_tab",), package=IG),
+    el("days_tab", texts=("days_tab",), descs=("days_tab",), package=IG),
 ]
 
 ELEMENTS: dict[str, Element] = {e.name: e for e in _ELEMENTS}

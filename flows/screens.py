@@ -219,6 +219,16 @@ SCREENS: list[ScreenSpec] = [
     ScreenSpec(
         "destinations", any_of=("dest_feed", "dest_story", "dest_reel"), none_of=("tab_bar",)
     ),
+    # Insights (flows.insights): the followers' page (its sections, Most active times), then
+    # the Professional dashboard (Account insights); neither has the profile's header
+    ScreenSpec(
+        "followers_insights",
+        any_of=("most_active_times", "followers_sections"),
+        none_of=("profile_tabs", "post_count"),
+    ),
+    ScreenSpec(
+        "pro_dashboard", any_of=("account_insights",), none_of=("profile_tabs", "post_count")
+    ),
     # real builds: "Add account" opens a sheet with "Log into existing account" (flows.login)
     ScreenSpec("add_account_sheet", any_of=("log_into_existing",)),
     ScreenSpec("account_switcher", any_of=("account_row",)),

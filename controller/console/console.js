@@ -353,7 +353,8 @@ async function openJob(id, quiet = false, focusEdit = false) {
       const img = el("img", {class: "thumb", alt: "media"}); thumbURL(m).then((u) => { if (u) img.src = u; }); return img; })),
     el("div", {}, el("p", {}, pill(job.state, "sec"), " ", el("span", {"data-testid": "job-state"}, job.state),
         ` · phone ${job.device} · attempt ${job.attempts}`),
-      el("p", {}, el("b", {}, "Due: "), times(job)),
+      el("p", {}, el("b", {}, "Due: "), times(job), job.scheduled_at_requested === "best"
+        ? el("span", {"data-testid": "best-time"}, ` · best time (${job.best_time_source})`) : null),
       el("p", {class: "caption"}, job.caption || "(no caption)"),
       job.published_at ? el("p", {}, `Published ${new Date(job.published_at).toLocaleString()}`) : null,
       actionButtons(job)));
@@ -416,7 +417,36 @@ function renderAccounts() {
       el("td", {}, a.preflight ? [pill(a.preflight.ok ? "ok" : "bad"), ` ${a.preflight.code ?? ""} ${ago(a.preflight.at)}`] : "not run"),
       el("td", {}, el("div", {class: "actions"},
         el("button", {type: "button", "aria-label": `re-authenticate ${a.username}`, onclick: () => reauth(a.username, false)}, "Re-authenticate"),
-        el("button", {type: "button", "aria-label": `log ${a.username} in on its phone`, onclick: () => reauth(a.username, true)}, "Log in on phone"))))));
+        el("button", {type: "button", "aria-label": `log ${a.username} in on its phone`, onclick: () => reauth(a.username, true)}, "Log in on phone"),
+        el("button", {type: "button", "aria-label": `best times of ${a.username}`, onclick: () => showAudience(a.username)}, "Best times"))))));
+}
+/* best time to post: the audience's activity per hour and weekday, as a heat strip */
+function heatRow(label, values, names) {
+  return el("tr", {}, el("th", {scope: "row"}, label), values.map((v, i) =>
+    el("td", {style: `--heat: ${(v / 100).toFixed(2)}`, title: `${names[i]}: ${v}`}, "")));
+}
+async function showAudience(username, refreshIt = false) {
+  const box = $("audience");
+  try {
+    const a = await (await api(`/v1/accounts/${username}/audience${refreshIt ? "/refresh" : ""}`,
+      {method: refreshIt ? "POST" : "GET"})).json();
+    const hours = a.by_hour.map((_, h) => `${String(h).padStart(2, "0")}:00`);
+    const days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    box.replaceChildren(el("h2", {}, `Audience of ${a.account}`),
+      el("p", {}, el("span", {"data-testid": "audience-source"}, a.source),
+        ` · ${a.read_at ? `read ${ago(a.read_at)}` : "never read"} · hours in ${a.timezone}`,
+        a.note ? el("span", {class: "muted"}, ` · ${a.note}`) : null,
+        a.refresh_requested_at ? " · reading asked of the phone" : null),
+      el("table", {class: "heat"}, el("tbody", {},
+        el("tr", {}, el("th", {}, ""), hours.map((h, i) => el("th", {scope: "col"}, i % 3 ? "" : h.slice(0, 2)))),
+        heatRow("hour", a.by_hour, hours))),
+      el("table", {class: "heat"}, el("tbody", {},
+        el("tr", {}, el("th", {}, ""), days.map((d) => el("th", {scope: "col"}, d))),
+        heatRow("day", a.by_weekday, days))),
+      el("p", {}, el("b", {}, "Next best time: "), `${fmt(a.next_best_at_utc, a.timezone)} ${a.timezone}`),
+      el("button", {type: "button", onclick: () => showAudience(username, true)}, "Read again on the phone"));
+    box.hidden = false;
+  } catch (error) { toast(`${username}: ${error.message}`, true); }
 }
 
 /* ---------- uploads ---------- */
@@ -452,6 +482,10 @@ async function submitPost(event) {
       caption: $("p-caption").value, approval_required: $("p-approval").checked,
       scheduled_at: when || new Date().toISOString()};
     if (when) body.timezone = zone;
+    if ($("p-best").checked) {  // the best hour of the audience: of the day given, or the week
+      body.scheduled_at = "best";
+      if (when) body.best_within = when.slice(0, 10);
+    }
     const job = await (await api("/v1/jobs", {method: "POST", json: body,
       headers: {"Idempotency-Key": `console-${Date.now()}-${Math.random().toString(36).slice(2)}`}})).json();
     $("p-result").replaceChildren(`job #${job.id} ${job.state}, due ${times(job)} `,

@@ -74,6 +74,8 @@ def job_outs(session: Session, jobs: list[Job]) -> list[JobOut]:
                 scheduled_at=from_utc(job.scheduled_at, job.timezone),
                 scheduled_at_utc=job.scheduled_at,
                 timezone=job.timezone,
+                scheduled_at_requested="best" if job.best_time_source else None,
+                best_time_source=job.best_time_source,  # type: ignore[arg-type]
                 attempts=job.attempts,
                 approval_required=job.approval_required,
                 approved_at=job.approved_at,
@@ -258,6 +260,8 @@ def edit_job(
                 raise ApiError(
                     422, schedule.MISSED_WINDOW, "the new time has passed; give a future one"
                 )
+        if scheduled_utc != job.scheduled_at:
+            job.best_time_source = None  # a time moved by hand is no longer "best"
         if scheduled_utc != job.scheduled_at or echo != job.timezone:
             job.scheduled_at, job.timezone = scheduled_utc, echo
             changed.append("scheduled_at")

@@ -20,6 +20,7 @@ from emulator.app.base import (
 )
 from emulator.app.dialogs import AccountSwitcherSheet
 from emulator.app.home import ago
+from emulator.app.insights import DashboardScreen
 from emulator.ui import BUTTON, FRAME, HSCROLL, IMAGE, LINEAR, RECYCLER, TEXT, VIEW, Node
 
 GRID_TOP_OFFSET = 1080  # header height above the grid, from the action bar
@@ -276,20 +277,22 @@ class ProfileScreen(Screen):
             metrics.add(box)
             x += 250
         header.add(metrics)
-        # the Bloks "Professional dashboard" entry every real own-profile dump shows
-        bloks = Node(FRAME, "bloks_container", bounds=(0, y + 362, W, y + 540))
-        entry = Node(VIEW, "", bounds=bloks.bounds, clickable=True, on_tap=lambda: None)
-        entry.add(
-            Node(
-                BUTTON,
-                "",
-                text=t["pro_dashboard"],
-                desc=t["pro_dashboard_desc"],
-                bounds=(64, y + 390, 412, y + 440),
+        # the Bloks "Professional dashboard" entry every real own-profile dump shows (they are
+        # of professional accounts; a personal account has none)
+        if acct.professional:
+            bloks = Node(FRAME, "bloks_container", bounds=(0, y + 362, W, y + 540))
+            entry = Node(VIEW, "", bounds=bloks.bounds, clickable=True, on_tap=self._open_dashboard)
+            entry.add(
+                Node(
+                    BUTTON,
+                    "",
+                    text=t["pro_dashboard"],
+                    desc=t["pro_dashboard_desc"],
+                    bounds=(64, y + 390, 412, y + 440),
+                )
             )
-        )
-        bloks.add(entry)
-        header.add(bloks)
+            bloks.add(entry)
+            header.add(bloks)
         actions = Node(LINEAR, "profile_header_actions_top_row", bounds=(0, y + 540, W, y + 627))
         for i, key in enumerate(("edit_profile", "share_profile")):
             b = (30 + i * 518, y + 540, 532 + i * 518, y + 627)
@@ -322,6 +325,9 @@ class ProfileScreen(Screen):
             )
         header.add(tabs_box.add(tabs))
         return header
+
+    def _open_dashboard(self) -> None:
+        self.app.push(DashboardScreen(self.app))
 
     def _avatar_tapped(self) -> None:
         """With a live story the own avatar opens it; without, the app offers nothing here."""
@@ -399,6 +405,10 @@ class ProfileScreen(Screen):
         header.add(text_view("profile_header_bio_text", "", (42, y + 360, 1038, y + 420)))
         header.add(button("", t["edit_profile"], (42, y + 480, 530, y + 580), lambda: None))
         header.add(button("", t["share_profile"], (550, y + 480, 1038, y + 580), lambda: None))
+        if acct.professional:  # older builds: an Insights button under the header's buttons
+            header.add(
+                button("", t["insights"], (42, y + 600, 1038, y + 700), self._open_dashboard)
+            )
         tabs = Node(LINEAR, "profile_tab_layout", bounds=(0, y + 940, W, y + GRID_TOP_OFFSET))
         for i, key in enumerate(("grid_view", "reels", "photos_of_you")):
             tabs.add(

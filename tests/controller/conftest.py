@@ -161,6 +161,8 @@ def settings(migrated_database_url: str, tmp_path) -> Settings:  # type: ignore[
         lease_ttl_s=30,
         retry_backoff_s=0,
         webhook_allowed_hosts=["127.0.0.1"],  # the webhook tests' receivers run on loopback
+        audience_refresh_days=0,  # no audience readings by themselves (tests/controller/
+        # test_best_time.py turns them on): an idle phone's claim stays empty
     )
 
 

@@ -50,6 +50,8 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("DELETE", "/v1/accounts/{username}"): OPS,
     ("POST", "/v1/accounts/{username}/disable"): OPS,
     ("POST", "/v1/accounts/{username}/preflight"): PREFLIGHT,
+    ("GET", "/v1/accounts/{username}/audience"): SCHEDULER,
+    ("POST", "/v1/accounts/{username}/audience/refresh"): SCHEDULER,
     ("POST", "/v1/jobs:batch"): SCHEDULER,
     ("POST", "/v1/jobs"): SCHEDULER,
     ("GET", "/v1/jobs"): SCHEDULER,

@@ -1,7 +1,7 @@
 """notifications by mail and in the app: per-key settings, the in-app list, the mail outbox
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-01 01:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import controller.timeutil
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
