@@ -16,7 +16,17 @@ from fastapi import FastAPI
 from sqlmodel import Session
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from controller import approvals, cyclic, dispatcher, health, leases, notify, webhooks
+from controller import (
+    approvals,
+    cyclic,
+    dispatcher,
+    health,
+    leases,
+    mailer,
+    notifications,
+    notify,
+    webhooks,
+)
 from controller.config import Settings
 from controller.db import make_engine, migrate, session_scope
 from controller.errors import install_error_handlers
@@ -36,6 +46,7 @@ from controller.routes import (
 )
 from controller.routes import audience as audience_routes
 from controller.routes import cyclic as cyclic_routes
+from controller.routes import notifications as notification_routes
 from controller.routes import stats as stats_routes
 from controller.routes import teams as team_routes
 from controller.routes import webhooks as webhook_routes
@@ -58,6 +69,7 @@ TICKS: dict[str, Callable[[Session, FastAPI], object]] = {
     "approvals": lambda s, _: approvals.expire_pending(s),
     "offline": lambda s, app: health.mark_silent_offline(s, app.state.settings),
     "webhooks": lambda s, app: webhooks.deliver_due(s, app.state.settings, app.state.secrets),
+    "mail": lambda s, app: mailer.tick(s, app.state.settings),
     "cyclic": lambda s, app: cyclic.run_pass(s, app.state.settings),
 }
 
@@ -178,6 +190,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
     app.state.engine = make_engine(settings.database_url, pool_size=settings.db_slots + 8)
     app.state.db_slots = anyio.Semaphore(settings.db_slots)
     app.state.wakeups = notify.attach(app.state.engine)
+    notifications.configure(app.state.engine, settings)
     app.state.dispatch_loop = None  # the background pass, once the lifespan started it
     app.state.leader = notify.Leader(app.state.engine)
     app.state.stopping = threading.Event()
@@ -193,6 +206,7 @@ def create_app(settings: Settings | None = None, *, run_scheduler: bool = True) 
         agents,
         webhook_routes,
         keys,
+        notification_routes,
         team_routes,
         cyclic_routes,
         audience_routes,

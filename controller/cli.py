@@ -301,6 +301,7 @@ def jobs_template() -> None:
 def _mount_ops() -> None:
     from controller import ops_cli
     from controller.device_cli import devices_app
+    from controller.notify_cli import notify_app
 
     app.command("status")(ops_cli.status)
     app.command("stats")(ops_cli.stats)
@@ -309,6 +310,7 @@ def _mount_ops() -> None:
     jobs_app.command("list")(ops_cli.jobs_list)
     jobs_app.command("show")(ops_cli.jobs_show)
     jobs_app.command("evidence")(ops_cli.jobs_evidence)
+    app.add_typer(notify_app, name="notify")
     from controller import team_cli
 
     app.add_typer(team_cli.team_app, name="team")

@@ -52,6 +52,29 @@ class Settings:
     stats_margin_s: float = 900.0
     stats_max_posts: int = 6
     stats_per_pass: int = 50  # at most this many stats leases opened by one dispatch pass
+    # notification mail (controller/notifications.py): no SMTP host, no mail (in-app only);
+    # the password comes from the environment only and is never shown (repr, logs, API)
+    smtp_host: str = field(default_factory=lambda: os.environ.get("FARM_SMTP_HOST", ""))
+    smtp_port: int = field(default_factory=lambda: int(os.environ.get("FARM_SMTP_PORT") or 25))
+    smtp_starttls: bool = field(
+        default_factory=lambda: (
+            os.environ.get("FARM_SMTP_STARTTLS", "").lower() in ("1", "true", "yes", "on")
+        )
+    )
+    smtp_user: str = field(default_factory=lambda: os.environ.get("FARM_SMTP_USER", ""))
+    smtp_password: str = field(
+        default_factory=lambda: os.environ.get("FARM_SMTP_PASSWORD", ""), repr=False
+    )
+    smtp_from: str = field(
+        default_factory=lambda: os.environ.get("FARM_SMTP_FROM", "igfarm <igfarm@localhost>")
+    )
+    smtp_timeout_s: float = 10.0
+    mail_backoff_s: float = 30.0
+    mail_max_attempts: int = 10
+    # the console's address as subscribers reach it: the links in the mail
+    public_url: str = field(
+        default_factory=lambda: os.environ.get("FARM_PUBLIC_URL", "http://127.0.0.1:8700")
+    )
     # best time to post (controller/best_time.py): re-read an account's audience on its phone
     # after this long (FARM_AUDIENCE_REFRESH_DAYS; 0: only when asked, never by itself); an
     # insights lease only goes to a phone none
@@ -107,6 +130,10 @@ class Settings:
         ):
             if os.environ.get(name):
                 setattr(self, attr, int(os.environ[name]))
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def media_dir(self) -> Path:

@@ -165,26 +165,42 @@ def show_cyclic_list(http: httpx.Client, farm: FarmConfig, folder: Path) -> list
 def run_demo(
     farm: FarmConfig, *, jobs: int, kinds: tuple[str, ...], timeout_s: float, echo=print
 ) -> bool:  # type: ignore[no-untyped-def]
-    """Run the demo; True when every job published and every profile is exactly right."""
-    with tempfile.TemporaryDirectory(prefix="igfarm-demo-") as tmp:
+    """Run the demo; True when every job published and every profile is exactly right (and
+    the extra, failing job's notification mail was caught)."""
+    from controller import demo_notify
+    from controller.mailcatch import MailCatcher
+
+    with tempfile.TemporaryDirectory(prefix="igfarm-demo-") as tmp, MailCatcher() as mail:
         data_dir = Path(tmp)
         local = LocalFarm(
-            farm,
+            demo_notify.with_faulty_phone(farm),
             data_dir / "var",
-            settings_overrides={"dispatch_interval_s": 0.5, "min_gap_s": 0, "daily_cap": 0},
+            settings_overrides={
+                "dispatch_interval_s": 0.5,
+                "min_gap_s": 0,
+                "daily_cap": 0,
+                **demo_notify.mail_settings(mail),
+            },
         )
         local.start()
+        local.settings.public_url = local.controller.url
         try:
-            echo(f"controller on {local.controller.url}, {len(local.phones)} simulated phones")
+            echo(
+                f"controller on {local.controller.url}, {len(local.phones) - 1} simulated phones"
+                " (+1 for the notification demo)"
+            )
             headers = {"Authorization": f"Bearer {local.keys['scheduler']}"}
             with httpx.Client(base_url=local.controller.url, headers=headers, timeout=60) as http:
+                demo_notify.subscribe(http)
                 submitted = submit_jobs(http, farm, data_dir, jobs, kinds)
+                failing = demo_notify.submit_failing(http, data_dir)
                 echo(f"submitted {len(submitted)} jobs; waiting for them to publish")
                 states = wait_for(http, submitted, timeout_s)
                 cyclic_lines = show_cyclic_list(http, farm, data_dir)
-            echo(render_table(states))
-            for line in cyclic_lines:
-                echo(line)
+                echo(render_table(states))
+                for line in cyclic_lines:
+                    echo(line)
+                mailed = demo_notify.report(http, mail, failing, 30, echo)
             problems = profile_problems(local, submitted)
         finally:
             local.stop()
@@ -192,4 +208,4 @@ def run_demo(
         echo(f"profile mismatch: {problem}")
     published = sum(1 for s in states if s["state"] == "published")
     echo(f"published {published}/{len(states)}")
-    return published == len(states) and not problems
+    return published == len(states) and not problems and mailed

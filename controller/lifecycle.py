@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from controller import webhooks
+from controller import notifications, webhooks
 from controller.errors import ApiError
 from controller.models import Account, Job, JobEvent
 from controller.timeutil import utcnow
@@ -121,6 +121,8 @@ for _edge in EDGES:
 ACTIONS = {e.action for e in EDGES if e.action}
 # states whose entry is announced to webhook subscribers as `job.<state>`
 ANNOUNCED = (S.PUBLISHED, S.FAILED, S.UNKNOWN)
+# history lines of an unknown job whose verification did not find out: subscribers are told
+VERIFICATION_FAILED = ("verify_failed", "verify_expired")
 # a job may be edited only before it is handed to a device
 EDITABLE = (S.PENDING_APPROVAL, S.SCHEDULED, S.PAUSED, S.FAILED)
 ACTION_REASONS = {
@@ -234,4 +236,6 @@ def record(
         data=data or {},
     )
     session.add(event)
+    if event_type in VERIFICATION_FAILED:
+        notifications.verification_failed(session, job)
     return event

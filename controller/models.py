@@ -261,6 +261,73 @@ class WebhookDelivery(SQLModel, table=True):
     delivered_at: datetime | None = _ts(nullable=True)
 
 
+class NotificationSetting(SQLModel, table=True):
+    """What one key wants to hear about (controller/notifications.py): the events, an e-mail
+    address and its language, and whether mail comes one per event or as a daily digest."""
+
+    __tablename__ = "notification_setting"
+    id: int | None = Field(default=None, primary_key=True)
+    api_key_id: int = Field(foreign_key="api_key.id", unique=True, index=True)
+    email: str | None = Field(default=None, max_length=254)
+    language: str = Field(default="en", max_length=5)
+    events: list[str] = Field(default_factory=list, sa_column=sa.Column(sa.JSON, nullable=False))
+    digest: str = Field(default="none", max_length=10)
+    digest_sent_through: str | None = Field(
+        default=None, max_length=10, description="ISO day of the last daily digest considered"
+    )
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class Notification(SQLModel, table=True):
+    """One event for one key (the in-app list); `mail` says how it is mailed: `instant` (its
+    own mail in the outbox), `digest` (in the day's digest) or `none`."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        sa.UniqueConstraint("api_key_id", "dedupe_key", name="uq_notification_once"),
+        sa.Index("ix_notification_inbox", "api_key_id", "read_at", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    api_key_id: int = Field(foreign_key="api_key.id")
+    dedupe_key: str = Field(max_length=120)
+    event: str = Field(max_length=40)
+    account: str | None = Field(default=None, max_length=30)
+    job_id: int | None = Field(default=None)
+    title: str = Field(max_length=300)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=sa.Column(sa.JSON, nullable=False))
+    mail: str = Field(default="none", max_length=10)
+    created_at: datetime = _ts(index=True)
+    read_at: datetime | None = _ts(nullable=True)
+
+
+class MailDelivery(SQLModel, table=True):
+    """One message in the mail outbox, rendered when queued (identical on every retry, same
+    Message-ID): one per instant notification, or one digest per key and day."""
+
+    __tablename__ = "mail_delivery"
+    __table_args__ = (
+        sa.Index("ix_mail_delivery_due", "state", "next_attempt_at"),
+        sa.UniqueConstraint("notification_id", name="uq_mail_delivery_notification"),
+        sa.UniqueConstraint("api_key_id", "digest_day", name="uq_mail_delivery_digest"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    api_key_id: int = Field(foreign_key="api_key.id", index=True)
+    notification_id: int | None = Field(default=None, foreign_key="notification.id")
+    digest_day: str | None = Field(default=None, max_length=10)
+    to_addr: str = Field(max_length=254)
+    message_id: str = Field(max_length=200)
+    subject: str = Field(max_length=300)
+    text_body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    html_body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    state: str = Field(default="pending", max_length=20)
+    attempts: int = 0
+    next_attempt_at: datetime = _ts()
+    last_error: str | None = Field(default=None, max_length=300)
+    created_at: datetime = _ts()
+    sent_at: datetime | None = _ts(nullable=True)
+
+
 class Team(SQLModel, table=True):
     """A customer's team: a leader (a scheduler key) whose accounts its members post to.
     A key leads at most one team (`controller/teams.py`)."""

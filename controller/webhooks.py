@@ -26,7 +26,7 @@ import httpx
 import structlog
 from sqlmodel import Session, select
 
-from controller import egress
+from controller import egress, notifications
 from controller.config import Settings
 from controller.models import Account, ApiKey, Device, Job, Webhook, WebhookDelivery
 from controller.security import SecretBox
@@ -71,8 +71,9 @@ def _hears(session: Session, hook: Webhook, account: Account | None) -> bool:
 def emit(
     session: Session, event: str, data: dict[str, Any], *, account: Account | None = None
 ) -> int:
-    """Queue `event` for every active subscription to it that may hear about `account`; the
-    caller's commit makes it real."""
+    """Queue `event` for every active subscription to it that may hear about `account`, and
+    the notifications it makes (controller/notifications.py); the caller's commit makes it
+    real."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     hooks = session.exec(select(Webhook).where(Webhook.active == True)).all()  # noqa: E712
@@ -87,6 +88,7 @@ def emit(
                 )
             )
             count += 1
+    notifications.on_webhook_event(session, event, data, account=account)
     return count
 
 

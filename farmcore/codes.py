@@ -151,6 +151,7 @@ API = [
     _api(404, "evidence_not_found", "no evidence file of that name"),
     _api(404, "lease_not_found", "no such lease for this agent"),
     _api(404, "key_not_found", "no API key with that id"),
+    _api(404, "notification_not_found", "no such notification (or another key's)"),
     _api(404, "asset_not_found", "no console asset of that name"),
     _api(404, "team_not_found", "no such team (or not the caller's)"),
     _api(404, "member_not_found", "that key is not a sub-user of the team"),

@@ -29,6 +29,7 @@ router = APIRouter()
 STATIC = Path(__file__).resolve().parent.parent / "console"
 ASSETS = {
     "console.js": "text/javascript",
+    "notifications.js": "text/javascript",
     "console.css": "text/css",
     "status.js": "text/javascript",
     "team.js": "text/javascript",

@@ -75,6 +75,13 @@ ACCESS: dict[tuple[str, str], set[str]] = {
     ("GET", "/v1/webhooks"): SCHEDULER,
     ("DELETE", "/v1/webhooks/{webhook_id}"): SCHEDULER,
     ("GET", "/v1/webhooks/{webhook_id}/deliveries"): SCHEDULER,
+    ("GET", "/v1/notifications/settings"): SCHEDULER,
+    ("PUT", "/v1/notifications/settings"): SCHEDULER,
+    ("DELETE", "/v1/notifications/settings"): SCHEDULER,
+    ("GET", "/v1/notifications"): SCHEDULER,
+    ("GET", "/v1/notifications/mail"): SCHEDULER,
+    ("POST", "/v1/notifications/read-all"): SCHEDULER,
+    ("POST", "/v1/notifications/{notification_id}/read"): SCHEDULER,
     # teams: any scheduler key or ops reach them; who leads decides the rest (test_teams.py)
     ("POST", "/v1/teams"): SCHEDULER,
     ("GET", "/v1/teams"): SCHEDULER,
@@ -102,6 +109,7 @@ PATH_VALUES = {
     "job_id": "1",
     "token": "1",
     "webhook_id": "1",
+    "notification_id": "1",
     "team_id": "1",
     "key_id": "999999",  # not a real key: revoking one would lock out the callers after it
     "name": "1.png",
