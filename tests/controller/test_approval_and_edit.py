@@ -44,7 +44,7 @@ def _expire(api: Api) -> int:
 
 def test_every_background_tick_runs(api: Api) -> None:
     app = api.client.app  # type: ignore[attr-defined]
-    assert set(TICKS) == {"sweep", "dispatch", "approvals", "offline", "webhooks"}
+    assert set(TICKS) == {"sweep", "dispatch", "approvals", "offline", "webhooks", "cyclic", "mail"}
     for tick in TICKS.values():
         with session_scope(app.state.engine) as session:
             assert tick(session, app) == 0
