@@ -28,16 +28,19 @@ def test_account_audience_heat_and_best_time_job(farm: dict[str, Any], browser: 
     _click(browser, "button[aria-label='best times of demo.bakery']")
     # the idle phone reads the account's Insights at start: wait for the reading
     for _ in range(60):
-        source = _wait(browser, lambda b: _css(b, "[data-testid='audience-source']"))[0].text
+        source = _text(browser, "[data-testid='audience-source']")
         if source == "insights":
             break
         _click(browser, "button[aria-label='best times of demo.bakery']")
     assert source == "insights"
-    cells = _css(browser, "#audience table.heat td")
-    assert len(cells) == 24 + 7
-    heats = [float(c.get_attribute("style").split(":")[1].strip(" ;")) for c in cells]
+    # read inside a wait: the page re-renders when the farm changes (stale elements)
+    styles = _wait(
+        browser, lambda b: [c.get_attribute("style") for c in _css(b, "#audience table.heat td")]
+    )
+    assert len(styles) == 24 + 7
+    heats = [float(style.split(":")[1].strip(" ;")) for style in styles]
     assert max(heats[:24]) == 1.0 and max(heats[24:]) == 1.0
-    assert "Next best time" in _css(browser, "#audience")[0].text
+    assert "Next best time" in _text(browser, "#audience")
     _shot(browser, "best-time-audience")
 
     job = _submit(farm, "demo.bakery", datetime.now(UTC), best_within=None)
@@ -45,9 +48,14 @@ def test_account_audience_heat_and_best_time_job(farm: dict[str, Any], browser: 
     best = _submit_best(farm)
     assert best["best_time_source"] == "insights"
     browser.execute_script(f"openJob({best['id']})")
-    shown = _wait(browser, lambda b: _css(b, "[data-testid='best-time']"))[0].text
+    shown = _text(browser, "[data-testid='best-time']")
     assert "best time (insights)" in shown
     _shot(browser, "best-time-job")
+
+
+def _text(page: Any, selector: str) -> str:
+    """The first match's text, read inside a wait (a re-render may replace the element)."""
+    return _wait(page, lambda b: (found := _css(b, selector)) and found[0].text, why=selector)
 
 
 def _submit_best(farm: dict[str, Any]) -> dict:  # noqa: F811
