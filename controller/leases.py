@@ -175,13 +175,15 @@ def _body(
 ) -> LeaseOut:
     device = session.get(Device, lease.device_id)
     serial = device.serial if device else ""
-    if lease.purpose == LeasePurpose.INSIGHTS:
+    if lease.purpose in ACCOUNT_PURPOSES:  # login, insights, stats: an account, no job
         account = session.get(Account, lease.account_id)
         if account is None:
-            raise ApiError(404, "account_not_found", "the account of this insights lease is gone")
+            raise ApiError(
+                404, "account_not_found", f"the account of this {lease.purpose} lease is gone"
+            )
         return LeaseOut(
             token=lease.token or 0,
-            purpose="insights",
+            purpose=lease.purpose,
             job_id=None,
             kind="",
             account=account.username,
@@ -191,43 +193,13 @@ def _body(
             fit="",
             media=[],
             expires_at=lease.expires_at,
-        )
-    if lease.purpose == LeasePurpose.LOGIN:
-        account = session.get(Account, lease.account_id)
-        if account is None:
-            raise ApiError(404, "account_not_found", "the account of this login lease is gone")
-        # the password travels only inside this body, over the agent's channel
-        return LeaseOut(
-            token=lease.token or 0,
-            purpose="login",
-            job_id=None,
-            kind="",
-            account=account.username,
-            device=serial,
-            caption="",
-            marker="",
-            fit="",
-            media=[],
-            expires_at=lease.expires_at,
-            password=secrets.decrypt(account.password_enc),
-        )
-    if lease.purpose == LeasePurpose.STATS:  # read the counters of the account's posts
-        account = session.get(Account, lease.account_id)
-        if account is None:
-            raise ApiError(404, "account_not_found", "the account of this stats lease is gone")
-        return LeaseOut(
-            token=lease.token or 0,
-            purpose="stats",
-            job_id=None,
-            kind="",
-            account=account.username,
-            device=serial,
-            caption="",
-            marker="",
-            fit="",
-            media=[],
-            expires_at=lease.expires_at,
-            max_posts=max_posts,
+            # the password travels only inside a login lease's body, over the agent's channel
+            password=(
+                secrets.decrypt(account.password_enc)
+                if lease.purpose == LeasePurpose.LOGIN
+                else None
+            ),
+            max_posts=max_posts if lease.purpose == LeasePurpose.STATS else None,
         )
     job = session.get(Job, lease.job_id)
     assert job is not None
