@@ -135,7 +135,7 @@ class DeviceWorker:
                 token = getattr(work, "token", None)
                 log.exception("lease_crashed", device=self.serial, lease=token)
             finally:
-                if not isinstance(work, list):
+                if not isinstance(work, (list, Reboot)):  # a lease: no longer held
                     with self._held_lock:
                         self._held.discard(work.token)
                 self._busy.clear()

@@ -102,8 +102,24 @@ def test_agent_reboots_a_phone_once_when_ops_ask(tmp_path) -> None:  # type: ign
     try:
         agent.poll_commands()
         agent.poll_commands()  # asked twice before it is done: one reboot
+        _until(lambda: not worker.busy)
+        assert phone.calls.count("reboot") == 1
+        # the phone's worker lives on after a reboot: a second request is carried out too
+        assert worker._thread.is_alive()
+        agent.poll_commands()  # the controller cleared the first request
+        client.reboot = True
+        agent.poll_commands()  # a new one
+        _until(lambda: phone.calls.count("reboot") == 2 and not worker.busy)
         worker.stop()
     finally:
         agent._health_pool.shutdown(wait=False)
-    assert phone.calls.count("reboot") == 1
-    assert [(s, e) for s, e, _ in client.reports] == [("rec-1", "rebooted")]
+    assert [(s, e) for s, e, _ in client.reports] == [("rec-1", "rebooted")] * 2
+
+
+def _until(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
