@@ -70,6 +70,7 @@ def controller(
             log_level="warning",
             log_config=None,  # uvicorn's own lines and tracebacks go through our JSON logging
             timeout_graceful_shutdown=10,
+            timeout_keep_alive=int(application.state.settings.keep_alive_s),
         )
     )
     server.run()

@@ -31,6 +31,10 @@ class Settings:
     db_slots: int = 16
     # the longest a claim may wait on the server for work (long-poll)
     claim_wait_max_s: float = 30.0
+    # how long an idle keep-alive connection stays open: longer than clients keep theirs (httpx
+    # 5 s, load balancers 60 s), so the server never closes one a client is reusing that same
+    # moment (the client would get "connection reset" on a request the server never read)
+    keep_alive_s: float = 75.0
     # phones one agent may declare (register, heartbeat, claim)
     max_phones_per_agent: int = 256
     # Instagram versions the flows were checked on (farm.yaml `instagram.checked_versions`,
@@ -111,6 +115,7 @@ class Settings:
             ("FARM_MAX_PAST_DUE", "max_past_due_s"),
             ("FARM_MAX_SCHEDULE_AHEAD_DAYS", "max_schedule_ahead_days"),
             ("FARM_CLAIM_WAIT_MAX", "claim_wait_max_s"),
+            ("FARM_KEEP_ALIVE", "keep_alive_s"),
             ("FARM_STATS_INTERVAL", "stats_interval_s"),
             ("FARM_STATS_MARGIN", "stats_margin_s"),
             ("FARM_AUDIENCE_REFRESH_DAYS", "audience_refresh_days"),

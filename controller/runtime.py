@@ -60,6 +60,7 @@ class ControllerThread:
             log_level="warning",
             lifespan="on",
             log_config=None,  # uvicorn's lines and tracebacks go through our JSON logging
+            timeout_keep_alive=int(settings.keep_alive_s),
         )
         self.server = StoppingServer(config)
         self.thread = threading.Thread(target=self.server.run, name="controller", daemon=True)

@@ -349,3 +349,26 @@ def test_two_replicas_create_one_key_file(tmp_path: Path) -> None:
         t.join()
     assert len({tuple(k) for k in keys}) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["secret.keys"]
+
+
+def test_an_idle_keep_alive_connection_outlives_the_clients_expiry(tmp_path: Path) -> None:
+    """The server keeps an idle connection open longer than httpx keeps its own (5 s): with
+    both at 5 s, a request sent on a connection the server was closing that same moment was
+    reset ("connection reset by peer", seen in the burst above)."""
+    import http.client
+
+    controller = ControllerThread(Settings(data_dir=tmp_path / "var", secret_keys=[]))
+    controller.start()
+    try:
+        conn = http.client.HTTPConnection(controller.host, controller.port, timeout=10)
+        conn.request("GET", "/healthz")
+        assert conn.getresponse().read() is not None
+        sock = conn.sock
+        time.sleep(httpx.Limits().keepalive_expiry + 1.5)  # past the client's expiry
+        conn.request("GET", "/healthz")  # the same connection, still open on the server
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 200 and conn.sock is sock
+        conn.close()
+    finally:
+        controller.stop()
