@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
-from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from controller import best_time, post_stats
-from controller.app import create_app
 from controller.config import Settings
-from controller.keys import create_api_key
 from controller.models import Account, Device, Job, Lease, PostStat
 from controller.timeutil import utcnow
 from tests.controller.conftest import Api
@@ -40,17 +36,6 @@ def settings(migrated_database_url: str, tmp_path) -> Settings:  # type: ignore[
         stats_max_posts=4,
         audience_refresh_days=0,  # no insights readings in the way (controller/best_time.py)
     )
-
-
-@pytest.fixture
-def api(settings: Settings) -> Iterator[Api]:
-    app = create_app(settings, run_scheduler=False)
-    with TestClient(app) as client:
-        engine = app.state.engine
-        keys = {role: create_api_key(engine, role, f"test-{role}") for role in ("ops", "scheduler")}
-        keys["agent"] = create_api_key(engine, "agent", "test-agent", agent="rack-1")
-        keys["scheduler_b"] = create_api_key(engine, "scheduler", "test-scheduler-b")
-        yield Api(client, keys)
 
 
 def _h(token: str) -> dict[str, str]:
